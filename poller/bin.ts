@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+import { main } from './index.js';
+
+main().catch((error: unknown) => {
+  process.stderr.write(`usm-poller: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});
