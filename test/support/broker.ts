@@ -27,9 +27,10 @@ export async function createVhost(label = 'test'): Promise<TestVhost> {
   await rabbitmqctl(['set_permissions', '-p', name, RABBIT.user, '.*', '.*', '.*']);
   const dsn = `amqp://${RABBIT.user}:${RABBIT.password}@${RABBIT.host}:${RABBIT.port}/${encodeURIComponent(name)}`;
   const listConnections = async (prefix = '') => {
-    const out = await rabbitmqctl(['list_connections', '--quiet', '--no-table-headers', 'pid', 'vhost', 'name', 'peer_host']);
+    // The client-chosen name (amqplib's connection_name) is only visible inside client_properties.
+    const out = await rabbitmqctl(['list_connections', '--quiet', '--no-table-headers', 'pid', 'vhost', 'peer_host', 'client_properties']);
     return out.split('\n').map((line) => line.split('\t')).filter((cols) => cols[1] === name).map((cols) => ({
-      pid: cols[0]!, name: cols[2] ?? '', peerHost: cols[3] ?? '',
+      pid: cols[0]!, peerHost: cols[2] ?? '', name: /"connection_name","([^"]*)"/.exec(cols[3] ?? '')?.[1] ?? '',
     })).filter((c) => c.name.startsWith(prefix));
   };
   return {
