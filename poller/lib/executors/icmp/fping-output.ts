@@ -1,3 +1,6 @@
+import type { HostResult } from './host-result.js';
+import { silentHost, summarizeReplies } from './host-result.js';
+
 /**
  * Pure parsers of fping 5.x text output (run with `-C <count>`, not quiet,
  * under LC_ALL=C). stdout carries one line per echo as it happens, stderr the
@@ -35,6 +38,15 @@ export function parseFpingSummary(text: string): Map<string, (number | null)[]> 
   return byHost;
 }
 
+/** One result per requested host, in request order; a host without a summary line never resolved. */
+export function resultsFromFpingSummary(hosts: readonly string[], stderr: string): HostResult[] {
+  const summary = parseFpingSummary(stderr);
+  return hosts.map((host) => {
+    const replies = summary.get(host);
+    return replies ? summarizeReplies(host, replies) : silentHost(host, 0);
+  });
+}
+
 const SUMMARY_VALUES = /^(?:(?:[\d.]+|-)(?: |$))+$/;
 
 export function parseFpingSummaryLine(line: string): { host: string; replies: (number | null)[] } | undefined {
@@ -50,16 +62,4 @@ export function parseFpingSummaryLine(line: string): { host: string; replies: (n
 /** fping prints this (and exits 4) when it can open neither a raw nor an unprivileged ICMP socket. */
 export function isFpingPermissionError(stderr: string): boolean {
   return /can't create socket|must run as root/i.test(stderr);
-}
-
-/** `name: Name or service not known` style lines, for logging which names did not resolve. */
-export function parseFpingNameErrors(text: string, hosts: ReadonlySet<string>): Map<string, string> {
-  const errors = new Map<string, string>();
-  for (const line of text.split('\n')) {
-    const colon = line.indexOf(': ');
-    if (colon <= 0) continue;
-    const host = line.slice(0, colon);
-    if (hosts.has(host) && !line.startsWith(`${host} : `)) errors.set(host, line.slice(colon + 2).trim());
-  }
-  return errors;
 }

@@ -1,8 +1,7 @@
 import type { PingPlan } from './icmp-args.js';
 import { buildFpingArgs, buildFpingInput } from './icmp-args.js';
 import { runChild } from './icmp-child.js';
-import { isFpingPermissionError, parseFpingEchoLine, parseFpingSummary } from './fping-output.js';
-import { silentHost, summarizeReplies } from './host-result.js';
+import { isFpingPermissionError, parseFpingEchoLine, resultsFromFpingSummary } from './fping-output.js';
 import type { ReplyTally } from './reply-tally.js';
 import type { SweepOutcome, SweepRun } from './sweep-outcome.js';
 import { lastLines } from './sweep-outcome.js';
@@ -30,10 +29,5 @@ export async function runFpingSweep(fpingPath: string, plan: PingPlan, run: Swee
   if (exit.exitCode === undefined || exit.exitCode > 2) {
     return { kind: 'failed', detail: `fping exited with ${exit.exitCode ?? 'a signal'}: ${lastLines(exit.stderr) || 'no message'}` };
   }
-  const summary = parseFpingSummary(exit.stderr);
-  const results = run.hosts.map((host) => {
-    const replies = summary.get(host);
-    return replies ? summarizeReplies(host, replies) : silentHost(host, 0);
-  });
-  return { kind: 'done', results };
+  return { kind: 'done', results: resultsFromFpingSummary(run.hosts, exit.stderr) };
 }

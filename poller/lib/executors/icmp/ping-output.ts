@@ -49,9 +49,9 @@ export function hasPingStatistics(text: string): boolean {
   return COUNTERS.test(text);
 }
 
-/** iputils reports a name it cannot resolve as `ping: <host>: <resolver message>`. */
+/** iputils reports a name it cannot resolve as `<argv0>: <host>: <resolver message>`. */
 export function isPingUnknownHost(host: string, text: string): boolean {
-  return text.includes(`ping: ${host}: `);
+  return text.includes(`: ${host}: `);
 }
 
 /**
