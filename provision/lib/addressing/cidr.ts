@@ -20,7 +20,7 @@ export function parseCidr(text: string, what = 'CIDR', options: { defaultHostPre
     const address = parseIpAddress(trimmed, what);
     return makeCidr(address, familyBits(address.family));
   }
-  const address = parseIpAddress(trimmed.slice(0, slash), what);
+  const address = parseAddressPart(trimmed.slice(0, slash), text, what);
   const prefixText = trimmed.slice(slash + 1);
   const prefix = Number(prefixText);
   const max = familyBits(address.family);
@@ -40,6 +40,15 @@ export function prefixMask(family: IpFamily, prefix: number): bigint {
   const bits = BigInt(familyBits(family));
   const all = (1n << bits) - 1n;
   return all ^ ((1n << (bits - BigInt(prefix))) - 1n);
+}
+
+/** Parses the address before the slash, but names the whole CIDR in the error. */
+function parseAddressPart(part: string, whole: string, what: string): IpAddress {
+  try {
+    return parseIpAddress(part, what);
+  } catch {
+    throw new UsmError('E_ADDRESSING', `${what} "${whole}" is not a valid IPv4 or IPv6 address`);
+  }
 }
 
 function makeCidr(address: IpAddress, prefix: number): Cidr {

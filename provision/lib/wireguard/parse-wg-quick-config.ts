@@ -5,7 +5,10 @@ import { isWireguardKey } from './wg-keys.js';
 import { SATELLITE_COMMENT_PREFIX, type WgInterfaceSection, type WgPeerSection, type WgQuickConfig } from './wg-quick-config.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer U)[] | undefined ? U[] | Extract<T[K], undefined> : T[K] };
-type Section = { kind: 'interface'; line: number; data: Partial<Mutable<WgInterfaceSection>> } | { kind: 'peer'; line: number; data: Partial<Mutable<WgPeerSection>> };
+type Section =
+  | { kind: 'interface'; line: number; seen: Set<string>; data: Partial<Mutable<WgInterfaceSection>> }
+  | { kind: 'peer'; line: number; seen: Set<string>; data: Partial<Mutable<WgPeerSection>> }
+  | { kind: 'unknown'; line: number };
 
 const SATELLITE_COMMENT = new RegExp(`^#\\s*${SATELLITE_COMMENT_PREFIX}\\s*(\\S+)\\s*$`, 'i');
 
@@ -42,12 +45,13 @@ export function parseWgQuickConfig(text: string, sourceName = 'wg-quick config')
       const name = (sectionMatch[1] ?? '').toLowerCase();
       if (name === 'interface') {
         if (sections.some((section) => section.kind === 'interface')) problems.push(`line ${lineNo}: second [Interface] section`);
-        sections.push({ kind: 'interface', line: lineNo, data: {} });
+        sections.push({ kind: 'interface', line: lineNo, seen: new Set(), data: {} });
       } else if (name === 'peer') {
-        sections.push({ kind: 'peer', line: lineNo, data: {} });
+        sections.push({ kind: 'peer', line: lineNo, seen: new Set(), data: {} });
       } else {
         problems.push(`line ${lineNo}: unknown section [${sectionMatch[1]}] (expected [Interface] or [Peer])`);
-        sections.push({ kind: 'peer', line: lineNo, data: {} });
+        // Its keys are not checked: the section itself is already the problem.
+        sections.push({ kind: 'unknown', line: lineNo });
       }
       continue;
     }
@@ -62,12 +66,15 @@ export function parseWgQuickConfig(text: string, sourceName = 'wg-quick config')
       problems.push(`line ${lineNo}: "${key}" appears before any [Interface] or [Peer] section`);
       continue;
     }
+    if (current.kind === 'unknown') continue;
+    // Remembered even when the value is bad, so a bad key is not also reported as a missing one.
+    current.seen.add(key.toLowerCase());
     const problem = current.kind === 'interface' ? setInterfaceKey(current.data, key, value) : setPeerKey(current.data, key, value);
     if (problem !== undefined) problems.push(`line ${lineNo}: ${problem}`);
   }
   const iface = sections.find((section) => section.kind === 'interface');
   if (iface === undefined) problems.push('no [Interface] section');
-  else if (iface.data.privateKey === undefined) problems.push(`line ${iface.line}: [Interface] has no PrivateKey`);
+  else if (!iface.seen.has('privatekey')) problems.push(`line ${iface.line}: [Interface] has no PrivateKey`);
   else if (sections[0] !== iface) problems.push(`line ${iface.line}: [Interface] must come before every [Peer]`);
   const peers: WgPeerSection[] = [];
   const seenKeys = new Map<string, number>();
@@ -75,7 +82,7 @@ export function parseWgQuickConfig(text: string, sourceName = 'wg-quick config')
     if (section.kind !== 'peer') continue;
     const { publicKey } = section.data;
     if (publicKey === undefined) {
-      problems.push(`line ${section.line}: [Peer] has no PublicKey`);
+      if (!section.seen.has('publickey')) problems.push(`line ${section.line}: [Peer] has no PublicKey`);
       continue;
     }
     const earlier = seenKeys.get(publicKey);
