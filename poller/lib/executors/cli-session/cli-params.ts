@@ -35,6 +35,8 @@ export const pagerSchema = z.strictObject({
 
 export const newlineSchema = z.enum(['\n', '\r', '\r\n']);
 export const commandTimeoutSchema = z.number().int().min(50).max(600_000).default(10_000);
+/** TCP connect (+ SSH handshake and authentication) budget, apart from the per-command timer. */
+export const connectTimeoutSchema = z.number().int().min(50).max(600_000).default(10_000);
 export const DEFAULT_MAX_OUTPUT_BYTES = 1024 * 1024;
 export const maxOutputBytesSchema = z.number().int().min(1).max(64 * 1024 * 1024).default(DEFAULT_MAX_OUTPUT_BYTES);
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Executor, ExecutorGroup, ExecutorOptions, Outcome } from '../executor.js';
 import { failed } from '../executor.js';
 import {
-  DEFAULT_PROMPT, commandTimeoutSchema, commandsSchema, commandSchema, compileRegex, maxOutputBytesSchema, newlineSchema, pagerSchema, regexSchema,
+  DEFAULT_PROMPT, commandTimeoutSchema, connectTimeoutSchema, commandsSchema, commandSchema, compileRegex, maxOutputBytesSchema, newlineSchema, pagerSchema, regexSchema,
 } from '../cli-session/cli-params.js';
 import { OutputBudget } from '../cli-session/output-budget.js';
 import { ShellCommandRun, type ShellOutput } from '../cli-session/shell-commands.js';
@@ -21,6 +21,7 @@ const paramsSchema = z.strictObject({
   // Telnet's end of line is CR LF (RFC 854); some gear wants a bare CR.
   newline: newlineSchema.default('\r\n'),
   commandTimeoutMs: commandTimeoutSchema,
+  connectTimeoutMs: connectTimeoutSchema,
   maxOutputBytes: maxOutputBytesSchema,
 });
 type TelnetParams = z.infer<typeof paramsSchema>;
@@ -42,7 +43,7 @@ const telnetExec: Executor<TelnetParams> = {
     const budget = new OutputBudget(params.maxOutputBytes);
     const pager = params.pager ? { regex: compileRegex(params.pager.regex), answer: params.pager.answer } : undefined;
     const prompt = compileRegex(params.prompt);
-    const connection = await connectTelnet({ host, port, connectTimeoutMs: params.commandTimeoutMs, pager, budget, signal: ctx.signal });
+    const connection = await connectTelnet({ host, port, connectTimeoutMs: params.connectTimeoutMs, pager, budget, signal: ctx.signal });
     if (!connection.ok) return failed(connection.code, connection.message, { outputs: [] });
     const { session } = connection;
     let runner: ShellCommandRun | undefined;
