@@ -82,9 +82,15 @@ async function runPoller(config: PollerConfig, log: Logger, stopSignal: Promise<
 function waitForStopSignal(log: Logger): Promise<string> {
   process.on('unhandledRejection', (reason) => log.error({ err: describeError(reason) }, 'unhandled rejection'));
   return new Promise((resolve) => {
+    let received: string | null = null;
+    // The handlers stay installed for the whole drain: with none left, execa's signal-exit
+    // would re-raise a second signal and kill the process before results are published.
     const onSignal = (signal: string) => {
-      process.off('SIGTERM', onSignal);
-      process.off('SIGINT', onSignal);
+      if (received) {
+        log.warn({ signal }, 'already stopping; waiting for jobs in flight (SIGKILL to abandon them)');
+        return;
+      }
+      received = signal;
       log.info({ signal }, 'signal received');
       resolve(signal);
     };

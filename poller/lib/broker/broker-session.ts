@@ -28,6 +28,7 @@ export class BrokerSession {
   private constructor(
     private readonly model: ChannelModel,
     private readonly consumeChannel: Channel,
+    private readonly confirmChannel: Channel,
     readonly publisher: ResultPublisher,
     private readonly log: Logger,
   ) {
@@ -44,7 +45,7 @@ export class BrokerSession {
       await assertTopology(model, { queue: options.queue, deliveryLimit: options.deliveryLimit, log: options.log });
       const consumeChannel = await model.createChannel();
       const confirmChannel = await model.createConfirmChannel();
-      const session = new BrokerSession(model, consumeChannel, new ResultPublisher(confirmChannel, options.satelliteId), options.log);
+      const session = new BrokerSession(model, consumeChannel, confirmChannel, new ResultPublisher(confirmChannel, options.satelliteId), options.log);
       for (const [name, channel] of [['consume', consumeChannel], ['confirm', confirmChannel]] as const) {
         channel.on('error', (error: Error) => options.log.warn({ channel: name, err: describeError(error) }, 'broker channel error'));
         channel.on('close', () => session.#end(new Error(`${name} channel closed`)));
@@ -100,8 +101,18 @@ export class BrokerSession {
     return true;
   }
 
+  /**
+   * Closes the channels before the connection: amqplib may write the
+   * connection's close frame ahead of acks still buffered on a channel, and
+   * the broker would then redeliver jobs whose results were already out.
+   */
   async close(): Promise<void> {
-    this.#end(undefined);
+    if (this.#open) {
+      this.#open = false;
+      this.#markClosed(undefined);
+      await this.consumeChannel.close().catch(() => {});
+      await this.confirmChannel.close().catch(() => {});
+    }
     await this.model.close().catch(() => {});
   }
 
