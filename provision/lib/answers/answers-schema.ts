@@ -54,8 +54,10 @@ const wireguardSection = z
     { error: requiredFor('wireguard') },
   )
   .superRefine((section, ctx) => {
-    const own = parseIpAddress(section.address.split('/')[0] ?? '');
-    const core = parseIpAddress(section.core.address);
+    // zod runs object refinements even after some field checks failed, so parse defensively.
+    const own = tryParseIp(section.address.split('/')[0] ?? '');
+    const core = tryParseIp(section.core.address);
+    if (own === undefined || core === undefined) return;
     if (own.family !== core.family) {
       ctx.addIssue({ code: 'custom', path: ['core', 'address'], message: `IPv${core.family} but wireguard.address is IPv${own.family}` });
     } else if (own.value === core.value) {
@@ -84,7 +86,8 @@ const amqpsSection = z
     if (!cert.checkIssued(ca) || !cert.verify(ca.publicKey)) {
       ctx.addIssue({ code: 'custom', path: ['certPem'], message: 'is not signed by caPem' });
     }
-    if (!cert.checkPrivateKey(createPrivateKey(section.keyPem))) {
+    const key = loadPrivateKey(section.keyPem);
+    if (key !== undefined && !cert.checkPrivateKey(key)) {
       ctx.addIssue({ code: 'custom', path: ['keyPem'], message: 'does not belong to certPem' });
     }
   });
@@ -141,11 +144,12 @@ const wireguardAnswers = z
   .strictObject({ ...common, transport: z.literal('wireguard'), wireguard: wireguardSection, amqps: mustBeAbsent('wireguard') })
   .superRefine((answers, ctx) => {
     // The tunnel only carries traffic to the core's address; any other broker host would mean plain AMQP outside it.
-    if (answers.broker.host !== undefined && canonicalHost(answers.broker.host) !== answers.wireguard.core.address) {
+    const coreAddress = answers.wireguard?.core?.address;
+    if (answers.broker?.host !== undefined && coreAddress !== undefined && canonicalHost(answers.broker.host) !== coreAddress) {
       ctx.addIssue({
         code: 'custom',
         path: ['broker', 'host'],
-        message: `must be the core's tunnel address ${answers.wireguard.core.address} (or left out): plain AMQP must not leave the tunnel`,
+        message: `must be the core's tunnel address ${coreAddress} (or left out): plain AMQP must not leave the tunnel`,
       });
     }
   })
@@ -184,5 +188,21 @@ function canonicalHost(host: string): string {
     return parseIpAddress(host).text;
   } catch {
     return host;
+  }
+}
+
+function tryParseIp(text: string) {
+  try {
+    return parseIpAddress(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function loadPrivateKey(pem: string) {
+  try {
+    return createPrivateKey(pem);
+  } catch {
+    return undefined;
   }
 }

@@ -15,9 +15,9 @@ export function parseAnswersYaml(text: string, sourceName = 'answers file'): Ans
   const doc = YAML.parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const problems = doc.errors.map((error) => {
-      const where = error.linePos?.[0];
+      const where = lineCounter.linePos(error.pos[0]);
       const message = error.message.split('\n')[0] ?? error.code;
-      return where ? `line ${where.line}, column ${where.col}: ${message}` : message;
+      return `line ${where.line}, column ${where.col}: ${message}`;
     });
     throw new UsmError('E_ANSWERS', `${sourceName}: not valid YAML`, { problems });
   }
