@@ -4,6 +4,7 @@ import { createSshExecutors } from '../../poller/lib/executors/ssh/ssh-executors
 import { createSilentLogger } from '../../common/logger.js';
 import { startSshd, type SshdHandle } from '../support/sshd.js';
 import { outputsOf, runValidJob } from './run-cli-job.js';
+import { expectedRunningConfig } from '../fixtures/fake-device/expected-output.js';
 
 const executor = createSshExecutors({ log: createSilentLogger() }).executors[0]!;
 const PAGER = { regex: '--More--', answer: ' ' };
@@ -89,11 +90,3 @@ describe('ssh.exec shell mode against the fake device CLI as login shell', { tim
     assert.match(result.error?.message ?? '', /params\.prompt/);
   });
 });
-
-/** The running-config the fake CLI prints (test/fixtures/fake-device/fake-cli.sh). */
-export function expectedRunningConfig(): string {
-  const lines = ['Building configuration...', '', 'Current configuration : 4242 bytes', '!', 'version 15.0', 'hostname sw-core-1', '!'];
-  for (let i = 1; i <= 16; i += 1) lines.push(`interface FastEthernet0/${i}`, ` description access-port-${i}`, ` switchport access vlan ${100 + i}`, '!');
-  lines.push('line vty 0 4', ' transport input ssh telnet', '!', 'end');
-  return lines.join('\n');
-}

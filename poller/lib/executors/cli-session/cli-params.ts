@@ -40,8 +40,8 @@ export const connectTimeoutSchema = z.number().int().min(50).max(600_000).defaul
 export const DEFAULT_MAX_OUTPUT_BYTES = 1024 * 1024;
 export const maxOutputBytesSchema = z.number().int().min(1).max(64 * 1024 * 1024).default(DEFAULT_MAX_OUTPUT_BYTES);
 
-/** Default shell prompt: a host-ish name ending in #, >, $ or % at the end of the line (Cisco, Huawei, Juniper, BDCOM, Linux). */
-export const DEFAULT_PROMPT = String.raw`/^[\w.@:()\[\]\/~ -]{0,80}[#>$%\]]\s*$/`;
+/** Default shell prompt: a host-ish name ending in #, >, $ or % at the end of the line (Cisco, Huawei <x>/[x], Juniper, BDCOM, Linux). */
+export const DEFAULT_PROMPT = String.raw`/^[\w.@:()<\[\]\/~ -]{0,80}[#>$%\]]\s*$/`;
 
 export interface PagerSpec {
   regex: RegExp;

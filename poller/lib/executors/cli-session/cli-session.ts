@@ -129,7 +129,8 @@ export class CliSession {
     const line = renderLastLine(text);
     if (!pager.regex.test(line)) return;
     // Keep the rendered line without the pager text, so the prompt is neither answered twice nor left in the output.
-    const kept = text.slice(0, text.lastIndexOf('\n') + 1) + line.replace(pager.regex, '');
+    const rest = line.replace(pager.regex, '');
+    const kept = text.slice(0, text.lastIndexOf('\n') + 1) + (rest.trim() === '' ? '' : rest);
     if (this.#capture) this.#capture.text = kept;
     else this.#uncharged = kept;
     this.transport.write(pager.answer);

@@ -35,11 +35,11 @@ export async function logIn(session: CliSession, options: LoginOptions): Promise
   for (let step = 0; step < 6; step += 1) {
     const active = sentPassword ? patterns : patterns.filter((p) => p.name !== 'rejected');
     const result = await session.waitFor(active, options.timeoutMs);
-    const waitingFor = sentPassword ? 'the shell prompt after the password' : sentUser ? 'a password prompt' : 'a login prompt';
+    const waitingFor = sentPassword ? 'shell prompt after the password' : sentUser ? 'password prompt' : 'login prompt';
     if (result.kind === 'timeout') return refuse('E_TIMEOUT', `no ${waitingFor} within ${options.timeoutMs} ms`);
-    if (result.kind === 'aborted') return refuse('E_TIMEOUT', `job deadline reached while waiting for ${waitingFor}`);
+    if (result.kind === 'aborted') return refuse('E_TIMEOUT', `job deadline reached while waiting for the ${waitingFor}`);
     if (result.kind === 'closed') {
-      return sentPassword ? refuse('E_AUTH', 'the device hung up after the password (credentials refused)') : refuse('E_CLOSED', `the device closed the connection while we waited for ${waitingFor}`);
+      return sentPassword ? refuse('E_AUTH', 'the device hung up after the password (credentials refused)') : refuse('E_CLOSED', `the device closed the connection while we waited for the ${waitingFor}`);
     }
     if (result.kind === 'cut') return refuse('E_CLOSED', 'login banner exceeded the output cap');
 

@@ -132,15 +132,14 @@ export class TelnetDecoder {
   }
 }
 
-/** Encodes typed text: UTF-8, 0xFF doubled, a CR not followed by LF sent as CR NUL (RFC 854). */
+/** Encodes typed text: UTF-8 (which never contains 0xFF, so nothing to escape), a CR not followed by LF sent as CR NUL (RFC 854). */
 export function encodeTelnetText(text: string): Buffer {
   const bytes = Buffer.from(text, 'utf8');
   const out: number[] = [];
   for (let i = 0; i < bytes.length; i += 1) {
     const byte = bytes[i]!;
     out.push(byte);
-    if (byte === IAC) out.push(IAC);
-    else if (byte === 13 && bytes[i + 1] !== 10) out.push(0);
+    if (byte === 13 && bytes[i + 1] !== 10) out.push(0);
   }
   return Buffer.from(out);
 }
