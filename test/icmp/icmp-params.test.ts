@@ -63,6 +63,12 @@ describe('icmp argv (pure)', () => {
     assert.equal(planPings({ count: 3, intervalMs: 5000, sizeBytes: 56 }, 1).timeoutMs, 2000);
   });
 
+  it('goes under 1 ms per packet only when the sweep would not fit half the budget', () => {
+    assert.equal(planPings({ count: 3, intervalMs: 1000, sizeBytes: 56 }, 1024, 10_000).gapMs, 1);
+    assert.equal(planPings({ count: 3, intervalMs: 1000, sizeBytes: 56 }, 4096, 10_000).gapMs, 0.4);
+    assert.equal(planPings({ count: 100, intervalMs: 1000, sizeBytes: 56 }, 4096, 1000).gapMs, 0.1);
+  });
+
   it('passes hosts to fping on stdin and after "--" to ping', () => {
     const plan = planPings({ count: 2, intervalMs: 20, sizeBytes: 64 }, 1);
     assert.deepEqual(buildFpingArgs(plan), ['-C', '2', '-p', '20', '-b', '64', '-t', '20', '-i', '10', '-r', '0', '-f', '-']);

@@ -3,10 +3,12 @@ import type { IcmpParams } from './icmp-params.js';
 /**
  * Timing shared by both tools. The per-echo timeout follows fping's own
  * count-mode default (the period, capped at 2 s): a longer one makes fping
- * warn and misattribute late replies. The gap between packets to different
- * hosts spreads one round over the period, never slower than fping's 10 ms
- * default and never under the 1 ms fping allows without root, so a
- * 1,024-host sweep takes about a second per round instead of ten.
+ * warn and misattribute late replies. fping sends one packet per gap to the
+ * whole batch, so a sweep takes about hosts x count x gap: the gap spreads
+ * one round over the period, never slower than fping's 10 ms default nor
+ * faster than 1 ms, so a 1,024-host sweep takes about a second per round
+ * instead of ten. Only when that would not fit half the job budget (4,096
+ * hosts x 3 in the default 10 s) does it go below 1 ms, down to 0.1 ms.
  */
 export interface PingPlan {
   count: number;
@@ -16,13 +18,21 @@ export interface PingPlan {
   gapMs: number;
 }
 
-export function planPings(params: Pick<IcmpParams, 'count' | 'intervalMs' | 'sizeBytes'>, hostCount: number): PingPlan {
+export function planPings(
+  params: Pick<IcmpParams, 'count' | 'intervalMs' | 'sizeBytes'>,
+  hostCount: number,
+  budgetMs: number = Infinity,
+): PingPlan {
+  const hosts = Math.max(1, hostCount);
+  let gapMs = Math.min(10, Math.max(1, Math.floor(params.intervalMs / hosts)));
+  const packets = hosts * params.count;
+  if (packets * gapMs > budgetMs / 2) gapMs = Math.max(0.1, Math.floor((budgetMs / 2 / packets) * 10) / 10);
   return {
     count: params.count,
     intervalMs: params.intervalMs,
     sizeBytes: params.sizeBytes,
     timeoutMs: Math.min(params.intervalMs, 2000),
-    gapMs: Math.min(10, Math.max(1, Math.floor(params.intervalMs / Math.max(1, hostCount)))),
+    gapMs,
   };
 }
 

@@ -50,7 +50,7 @@ export function createIcmpExecutors(options: ExecutorOptions, settings: IcmpExec
         if (closing.signal.aborted) return failed('E_INTERNAL', 'the icmp executor is shut down');
         const choice = await chooseTool();
         if (!choice.ok) return failed(choice.code, choice.message);
-        const plan = planPings(job.params, hosts.length);
+        const plan = planPings(job.params, hosts.length, ctx.deadline - Date.now());
         const run = { hosts, signal, childTimeoutMs: Math.max(1, ctx.deadline - Date.now()) + 1000 };
         const outcome =
           choice.tool.kind === 'fping'
