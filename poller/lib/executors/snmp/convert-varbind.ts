@@ -38,7 +38,8 @@ export const TAG = {
 
 const NAME_BY_TAG = new Map<number, string>(Object.entries(TAG).map(([name, tag]) => [tag, name]));
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM keeps a leading BOM in the text instead of silently dropping bytes the device sent.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * Printable: valid UTF-8 without control characters other than tab, CR and

@@ -13,7 +13,7 @@ const MAX_SUBID = 4294967295;
 export const oidSchema = z
   .string()
   .max(1408)
-  .regex(OID_PATTERN, 'must be a numeric OID such as 1.3.6.1.2.1.1.5.0')
+  .regex(OID_PATTERN, { message: 'must be a numeric OID such as 1.3.6.1.2.1.1.5.0', abort: true })
   .refine((oid) => oid.split('.').every((part) => part === '' || Number(part) <= MAX_SUBID), 'sub-identifier above 4294967295')
   .refine((oid) => oid.split('.').length <= 129, 'more than 128 sub-identifiers')
   .transform((oid) => (oid.startsWith('.') ? oid.slice(1) : oid));
