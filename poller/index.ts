@@ -5,6 +5,12 @@ import { readPackageVersion } from './lib/config/package-version.js';
 import { redactDsn } from './lib/broker/dsn.js';
 import { createExecutorRegistry } from './lib/executors/registry.js';
 import { Poller } from './lib/runtime/poller.js';
+import { createPollerMetrics } from './lib/health/poller-metrics.js';
+import { startHealthServer } from './lib/health/health-server.js';
+import { takeSnapshot } from './lib/health/health-snapshot.js';
+import { startStatusFile } from './lib/health/status-file.js';
+import { checkHealth } from './lib/health/check-health.js';
+import { notifySystemdReady } from './lib/health/notify-systemd.js';
 
 export { Poller } from './lib/runtime/poller.js';
 export { loadConfig } from './lib/config/load-config.js';
@@ -25,8 +31,15 @@ Configuration comes from the environment:
   USM_POLLER_RECONNECT_MAX_MS cap of the reconnect backoff, default 30000
   USM_POLLER_TLS_CA_FILE, USM_POLLER_TLS_CERT_FILE, USM_POLLER_TLS_KEY_FILE, USM_POLLER_TLS_SERVERNAME   for amqps://
   USM_POLLER_ID               name shown in results and in the broker (default host-pid)
+  USM_POLLER_STATUS_FILE      keep a JSON health snapshot here (for Docker's HEALTHCHECK and usm-appliance status)
+  USM_POLLER_HTTP_LISTEN      ADDRESS:PORT for GET /healthz and /metrics (Prometheus); off unless set; never 0.0.0.0
 
-Exit codes: 0 stopped cleanly (SIGTERM/SIGINT), 2 invalid configuration.
+Commands:
+  usm-poller                  run the poller
+  usm-poller health [--file PATH | --url URL] [--max-age-s N]
+                              exit 0 when a running poller is connected and consuming (default: $USM_POLLER_STATUS_FILE)
+
+Exit codes: 0 stopped cleanly (SIGTERM/SIGINT) or healthy, 1 unhealthy, 2 invalid configuration.
 `;
 
 export interface MainOptions {
@@ -50,6 +63,10 @@ export async function main(options: MainOptions = {}): Promise<void> {
     stdout.write(`${readPackageVersion()}\n`);
     return;
   }
+  if (argv[0] === 'health') {
+    process.exitCode = await runHealthCheck(argv.slice(1), options.env ?? process.env, stdout, stderr);
+    return;
+  }
   let config: PollerConfig;
   try {
     config = loadConfig(options.env ?? process.env);
@@ -60,14 +77,42 @@ export async function main(options: MainOptions = {}): Promise<void> {
     return;
   }
   const log = createLogger({ level: config.logLevel, name: 'usm-poller' });
-  await runPoller(config, log, options.stopSignal ?? waitForStopSignal(log));
+  try {
+    await runPoller(config, log, options.env ?? process.env, options.stopSignal ?? waitForStopSignal(log));
+  } catch (error) {
+    if (!(error instanceof UsmError)) throw error;
+    log.fatal({ code: error.code }, error.message);
+    stderr.write(`usm-poller: ${formatUsmError(error)}\n`);
+    process.exitCode = 2;
+    return;
+  }
   process.exitCode = 0;
 }
 
-async function runPoller(config: PollerConfig, log: Logger, stopSignal: Promise<unknown>): Promise<void> {
-  const registry = createExecutorRegistry({ log });
+async function runPoller(config: PollerConfig, log: Logger, env: Record<string, string | undefined>, stopSignal: Promise<unknown>): Promise<void> {
   const identity = { id: config.pollerId, satelliteId: config.satelliteId, version: readPackageVersion() };
-  const poller = new Poller({ config, registry, identity, log });
+  let poller: Poller | undefined;
+  const metrics = createPollerMetrics(() => poller?.status.inFlight ?? 0);
+  const registry = createExecutorRegistry({ log, onSnmpRequest: metrics.recordSnmpRequest });
+  const snapshot = () => takeSnapshot(poller!.status, identity);
+  let statusFile: ReturnType<typeof startStatusFile> | undefined;
+  let readyNotified = false;
+  poller = new Poller({
+    config, registry, identity, log,
+    hooks: {
+      onResult: metrics.recordResult,
+      onReconnect: metrics.recordReconnect,
+      onStateChange(status) {
+        statusFile?.refresh();
+        if (status.consuming && !readyNotified) {
+          readyNotified = true;
+          void notifySystemdReady(env, log);
+        }
+      },
+    },
+  });
+  const server = config.httpListen ? await startHealthServer({ listen: config.httpListen, metrics, snapshot, log }) : undefined;
+  if (config.statusFile) statusFile = startStatusFile(config.statusFile, snapshot, log);
   log.info(
     { brokers: config.urls.map(redactDsn), queue: config.queue, satelliteId: config.satelliteId, concurrency: config.concurrency, types: registry.types },
     'usm-poller starting',
@@ -76,7 +121,30 @@ async function runPoller(config: PollerConfig, log: Logger, stopSignal: Promise<
   await stopSignal;
   await poller.stop();
   await registry.close();
+  await statusFile?.stop();
+  server?.close();
   await new Promise<void>((resolve) => log.flush(() => resolve()));
+}
+
+async function runHealthCheck(argv: readonly string[], env: Record<string, string | undefined>, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<number> {
+  const flag = (name: string) => {
+    const index = argv.indexOf(name);
+    return index >= 0 ? argv[index + 1] : undefined;
+  };
+  const url = flag('--url');
+  const file = flag('--file') ?? env.USM_POLLER_STATUS_FILE;
+  const maxAge = Number(flag('--max-age-s') ?? '30');
+  if (!url && !file) {
+    stderr.write('usm-poller health: give --file PATH or --url URL (or set USM_POLLER_STATUS_FILE)\n');
+    return 2;
+  }
+  if (!Number.isFinite(maxAge) || maxAge <= 0) {
+    stderr.write('usm-poller health: --max-age-s must be a positive number\n');
+    return 2;
+  }
+  const verdict = await checkHealth(url ? { url } : { file: file! }, maxAge * 1000);
+  (verdict.healthy ? stdout : stderr).write(`${verdict.healthy ? 'healthy' : 'unhealthy'}: ${verdict.reason}\n`);
+  return verdict.healthy ? 0 : 1;
 }
 
 function waitForStopSignal(log: Logger): Promise<string> {

@@ -26,6 +26,7 @@ export interface PollerConfig {
   pollerId: string;
   tls: TlsFiles;
   httpListen: string | undefined;
+  statusFile: string | undefined;
 }
 
 /** Pure: an environment in, the poller's config out, or one UsmError listing each bad variable. */
@@ -59,5 +60,6 @@ export function loadConfig(env: Record<string, string | undefined>): PollerConfi
       servername: e.USM_POLLER_TLS_SERVERNAME,
     },
     httpListen: e.USM_POLLER_HTTP_LISTEN,
+    statusFile: e.USM_POLLER_STATUS_FILE,
   };
 }

@@ -51,6 +51,8 @@ export interface ExecutorGroup {
 
 export interface ExecutorOptions {
   log: Logger;
+  /** Called once per SNMP request sent (metrics); optional. */
+  onSnmpRequest?(outcome: 'ok' | 'timeout' | 'error'): void;
 }
 
 /** Outcome helper for a per-device failure. */

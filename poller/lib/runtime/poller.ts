@@ -23,6 +23,8 @@ export interface PollerStatus {
 export interface PollerHooks {
   onResult?(result: JobResult): void;
   onReconnect?(): void;
+  /** Connected/consuming changed (readiness for systemd, the status file). */
+  onStateChange?(status: PollerStatus): void;
 }
 
 export interface PollerDeps {
@@ -74,6 +76,7 @@ export class Poller {
     log.info({ inFlight: this.#inFlight.size }, 'stopping: no new jobs, draining the ones in flight');
     await this.#session?.stopConsuming();
     this.#status.consuming = false;
+    this.#deps.hooks?.onStateChange?.(this.status);
     const drained = await this.#waitForInFlight(config.drainTimeoutMs);
     if (!drained) {
       log.warn({ inFlight: this.#inFlight.size }, 'drain timeout: aborting jobs in flight, publishing them as timeout');
@@ -106,6 +109,7 @@ export class Poller {
           log, shutdown: this.#shutdown.signal, onResult: (result) => this.#count(result),
         })));
         Object.assign(this.#status, { connected: true, consuming: true, broker });
+        this.#deps.hooks?.onStateChange?.(this.status);
         log.info({ broker, queue: config.queue, prefetch: config.concurrency }, 'connected and consuming');
         attempt = 0;
         reason = await session.closed;
@@ -114,6 +118,7 @@ export class Poller {
         index += 1; // fail over to the next cluster node
       }
       Object.assign(this.#status, { connected: false, consuming: false, broker: null });
+      this.#deps.hooks?.onStateChange?.(this.status);
       if (this.#stopping.signal.aborted) break;
       const delay = backoffDelay(attempt++, config.reconnectMaxMs);
       this.#status.reconnects += 1;

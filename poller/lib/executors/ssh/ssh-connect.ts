@@ -42,7 +42,7 @@ export function connectSsh(options: SshConnectOptions): Promise<SshConnectResult
       if (settled) return;
       settled = true;
       options.signal.removeEventListener('abort', onAbort);
-      if (!result.ok) client.end();
+      if (!result.ok) client.destroy();
       resolve(result);
     };
     const onAbort = () => settle({ ok: false, code: 'E_TIMEOUT', message: `${host}:${port}: job deadline reached while connecting`, hostKey });

@@ -1,0 +1,41 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { JobResult } from '../protocol/result.js';
+
+/** Prometheus metrics of one poller process, in a registry of its own (no global state). */
+export interface PollerMetrics {
+  registry: Registry;
+  recordResult(result: JobResult): void;
+  recordReconnect(): void;
+  recordSnmpRequest(outcome: 'ok' | 'timeout' | 'error'): void;
+  setHandshakeAgeSeconds(seconds: number | null): void;
+}
+
+export function createPollerMetrics(readInFlight: () => number): PollerMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'usm_poller_process_' });
+  const jobs = new Counter({ name: 'usm_poller_jobs_total', help: 'Jobs finished, by type and status', labelNames: ['type', 'status'], registers: [registry] });
+  const duration = new Histogram({
+    name: 'usm_poller_job_duration_seconds', help: 'Job duration from pick-up to result, by type', labelNames: ['type'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 600], registers: [registry],
+  });
+  new Gauge({
+    name: 'usm_poller_jobs_in_flight', help: 'Jobs being executed now', registers: [registry],
+    collect() { this.set(readInFlight()); },
+  });
+  const reconnects = new Counter({ name: 'usm_poller_broker_reconnects_total', help: 'Broker links lost and retried', registers: [registry] });
+  const snmp = new Counter({ name: 'usm_poller_snmp_requests_total', help: 'SNMP requests sent, by outcome', labelNames: ['outcome'], registers: [registry] });
+  const handshake = new Gauge({ name: 'usm_poller_tunnel_handshake_age_seconds', help: 'Seconds since the last WireGuard handshake (absent when unknown)', registers: [registry] });
+  return {
+    registry,
+    recordResult(result) {
+      jobs.inc({ type: result.type, status: result.status });
+      duration.observe({ type: result.type }, result.durationMs / 1000);
+    },
+    recordReconnect: () => reconnects.inc(),
+    recordSnmpRequest: (outcome) => snmp.inc({ outcome }),
+    setHandshakeAgeSeconds(seconds) {
+      if (seconds === null) handshake.reset();
+      else handshake.set(seconds);
+    },
+  };
+}

@@ -1,0 +1,89 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createVhost, type TestVhost } from '../support/broker.js';
+import { startPoller, type PollerProcess } from '../support/poller-process.js';
+import { JobClient } from '../../appliance/lib/job/job-client.js';
+
+const BIN = fileURLToPath(new URL('../../poller/bin.ts', import.meta.url));
+const health = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', BIN, 'health', ...args], { encoding: 'utf8', timeout: 30_000 });
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('poller health: status file, /healthz, /metrics', { timeout: 90_000 }, () => {
+  let vhost: TestVhost;
+  let poller: PollerProcess;
+  let dir: string;
+  let port: number;
+
+  before(async () => {
+    vhost = await createVhost('health');
+    dir = mkdtempSync(join(tmpdir(), 'usm-health-'));
+    port = await freePort();
+    poller = await startPoller({
+      US_AMQP_DSN: vhost.dsn, USM_POLLER_SATELLITE_ID: 'h1',
+      USM_POLLER_STATUS_FILE: join(dir, 'status.json'), USM_POLLER_HTTP_LISTEN: `127.0.0.1:${port}`,
+    });
+  });
+  after(async () => {
+    await poller?.stop('SIGKILL');
+    await vhost?.remove();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reports healthy through the status file and over HTTP', async () => {
+    const viaFile = health(['--file', join(dir, 'status.json')]);
+    assert.equal(viaFile.status, 0, viaFile.stderr);
+    assert.match(viaFile.stdout, /^healthy: connected to 127\.0\.0\.1:5672, consuming usm_poller-sat-h1/);
+    const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+    assert.equal(response.status, 200);
+    const body = (await response.json()) as Record<string, unknown>;
+    assert.equal(body.healthy, true);
+    assert.equal(body.satelliteId, 'h1');
+  });
+
+  it('counts jobs by type and status in /metrics', async () => {
+    const client = await JobClient.open(vhost.dsn);
+    try {
+      await client.request('usm_poller-sat-h1', { v: 1, type: 'tcp.check', target: { host: '127.0.0.1', port: 5672 } }, 10_000);
+      await client.request('usm_poller-sat-h1', { v: 1, type: 'nope' }, 10_000);
+    } finally {
+      await client.close();
+    }
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    assert.match(text, /usm_poller_jobs_total\{type="tcp\.check",status="ok"\} 1/);
+    assert.match(text, /usm_poller_jobs_total\{type="nope",status="invalid"\} 1/);
+    assert.match(text, /usm_poller_job_duration_seconds_bucket\{le="0\.005",type="tcp\.check"\}/);
+    assert.match(text, /usm_poller_jobs_in_flight 0/);
+    assert.match(text, /usm_poller_broker_reconnects_total 0/);
+  });
+
+  it('reports unhealthy once the poller is gone (stale status)', async () => {
+    assert.equal(await poller.stop('SIGTERM'), 0);
+    const result = health(['--file', join(dir, 'status.json'), '--max-age-s', '30']);
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /^unhealthy: not connected to the broker/);
+    const missing = health(['--file', join(dir, 'absent.json')]);
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /^unhealthy: no status/);
+  });
+
+  it('refuses to serve metrics on an unspecified address', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', BIN], {
+      env: { PATH: process.env.PATH ?? '', US_AMQP_DSN: vhost.dsn, USM_POLLER_HTTP_LISTEN: '0.0.0.0:9464' }, encoding: 'utf8', timeout: 30_000,
+    });
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /USM_POLLER_HTTP_LISTEN: refusing an unspecified address/);
+  });
+});
