@@ -1,5 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer, type Socket } from 'node:net';
+import { classifyConnectError } from '../../poller/lib/executors/cli-session/connect-error.js';
 import { createSshExecutors } from '../../poller/lib/executors/ssh/ssh-executors.js';
 import { createSilentLogger } from '../../common/logger.js';
 import { findFreePort, startSshd, type SshdHandle } from '../support/sshd.js';
@@ -168,5 +170,58 @@ describe('ssh.exec params', () => {
     const [badKey] = await problemsOf({ username: 'u', privateKey: 'not a key', commands: ['x'] });
     assert.match(badKey ?? '', /^params\.privateKey: cannot be used/);
     assert.deepEqual(await problemsOf({ username: 'u', password: 'p', commands: ['x'], bogus: 1 }), ['params: unknown key(s) "bogus"']);
+  });
+});
+
+describe('ssh.exec against scripted TCP peers', { timeout: 30_000 }, () => {
+  const withPeer = async (onConnection: (socket: Socket) => void, run: (port: number) => Promise<void>) => {
+    const sockets = new Set<Socket>();
+    const server = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => {});
+      onConnection(socket);
+    });
+    await new Promise<void>((ready) => server.listen(0, '127.0.0.1', () => ready()));
+    const address = server.address();
+    try {
+      await run(typeof address === 'object' && address ? address.port : 0);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((done) => server.close(() => done()));
+    }
+  };
+  const job = (port: number) => ({
+    type: 'ssh.exec',
+    target: { host: '127.0.0.1', port },
+    params: { username: 'admin', password: 'secret-pw', commands: ['show ver'], connectTimeoutMs: 600 },
+  });
+
+  it('reports a server that accepts TCP but never sends a banner as E_TIMEOUT', async () => {
+    await withPeer(() => {}, async (port) => {
+      const result = await runValidJob(executor, job(port));
+      assert.equal(result.status, 'timeout');
+      assert.equal(result.error?.code, 'E_TIMEOUT');
+      assert.match(result.error?.message ?? '', /no SSH handshake/);
+    });
+  });
+
+  it('survives a peer that answers with garbage instead of an SSH banner', async () => {
+    await withPeer((socket) => socket.end('HTTP/1.1 400 Bad Request\r\n\r\n\x00\xff\xfe garbage\r\n'), async (port) => {
+      const result = await runValidJob(executor, job(port));
+      assert.equal(result.status, 'error');
+      assert.ok(['E_SSH', 'E_CLOSED'].includes(result.error?.code ?? ''), JSON.stringify(result.error));
+    });
+  });
+});
+
+describe('connect error classification', () => {
+  it('maps socket errors to protocol codes', () => {
+    const classify = (code: string) => classifyConnectError(Object.assign(new Error(code), { code }), 'olt-7.example', 23).code;
+    assert.equal(classify('ECONNREFUSED'), 'E_REFUSED');
+    assert.equal(classify('ENOTFOUND'), 'E_UNREACHABLE');
+    assert.equal(classify('EAI_AGAIN'), 'E_UNREACHABLE');
+    assert.equal(classify('EHOSTUNREACH'), 'E_UNREACHABLE');
+    assert.equal(classify('ENETUNREACH'), 'E_UNREACHABLE');
+    assert.equal(classify('ECONNRESET'), 'E_UNREACHABLE');
   });
 });
