@@ -1,0 +1,83 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { planSatelliteBrokerUser } from '../../provision/lib/broker-users/satellite-broker-user.js';
+import { escapeRegex, exactNames, satellitePermissions } from '../../provision/lib/broker-users/satellite-permissions.js';
+import { generateBrokerPassword } from '../../provision/lib/broker-users/broker-password.js';
+import { isUsmError } from '../../common/usm-error.js';
+
+const GOLDEN = join('test', 'golden', 'provision', 'broker-users');
+const FIXED_PASSWORD = 'Fixed-Test_Password-0123456789abcdef';
+
+async function expectGolden(name: string, actual: string): Promise<void> {
+  const path = join(GOLDEN, name);
+  if (process.env.UPDATE_GOLDEN === '1') {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, actual);
+  }
+  assert.equal(actual, await readFile(path, 'utf8'), `${path} differs (UPDATE_GOLDEN=1 regenerates it)`);
+}
+
+test('the plan for satellite 7 on vhost / (golden)', async () => {
+  const plan = planSatelliteBrokerUser({ satelliteId: '7', password: FIXED_PASSWORD });
+  await expectGolden('sat-7.json', `${JSON.stringify(plan, null, 2)}\n`);
+  assert.equal(plan.user, 'usm-sat-7');
+  assert.deepEqual(plan.permissions, {
+    configure: '^(usm_poller-sat-7|usm_poller-sat-7\\.dead|usm_poller\\.dlx|usm_poller\\.results)$',
+    write: '^(usm_poller-sat-7\\.dead|usm_poller\\.dlx|usm_poller\\.results|amq\\.default)$',
+    read: '^(usm_poller-sat-7|usm_poller\\.dlx)$',
+  });
+});
+
+test('pre-declared shared exchanges and a named vhost (golden); the vhost is URL-encoded in API paths', async () => {
+  const plan = planSatelliteBrokerUser({ satelliteId: 'edge_01-b', vhost: 'isp/prod', password: FIXED_PASSWORD, sharedExchanges: 'pre-declared' });
+  await expectGolden('sat-edge_01-b-pre-declared.json', `${JSON.stringify(plan, null, 2)}\n`);
+  assert.equal(plan.managementApi[1]?.path, '/api/permissions/isp%2Fprod/usm-sat-edge_01-b');
+  assert.equal(plan.permissions.configure, '^(usm_poller-sat-edge_01-b|usm_poller-sat-edge_01-b\\.dead)$');
+});
+
+test('the password never appears in any argv, only on stdin and in API bodies', () => {
+  const plan = planSatelliteBrokerUser({ satelliteId: '7' });
+  for (const command of [...plan.rabbitmqctl, ...plan.rabbitmqctlRotate, ...plan.rabbitmqctlRemove]) {
+    assert.ok(!command.args.some((arg) => arg.includes(plan.password)));
+  }
+  assert.equal(plan.rabbitmqctl[0]?.stdin, plan.password);
+  assert.deepEqual(plan.rabbitmqctl[0]?.args, ['add_user', 'usm-sat-7']);
+  assert.equal(plan.managementApi[0]?.body?.password, plan.password);
+});
+
+test('regexes are anchored and escaped: near names do not match', () => {
+  const p = satellitePermissions('7');
+  const matches = (regex: string, name: string) => new RegExp(regex).test(name);
+  for (const name of ['usm_poller-sat-7', 'usm_poller-sat-7.dead', 'usm_poller.dlx', 'usm_poller.results']) assert.ok(matches(p.configure, name), name);
+  for (const name of ['usm_poller-sat-70', 'xusm_poller-sat-7', 'usm_poller-sat-7Xdead', 'usm_pollerXdlx', 'usm_poller-sat-1', 'usm_poller', 'amq.default']) {
+    assert.ok(!matches(p.configure, name), name);
+  }
+  assert.ok(matches(p.write, 'amq.default') && !matches(p.write, 'amq.direct') && !matches(p.write, 'usm_poller-sat-7'));
+  assert.ok(matches(p.read, 'usm_poller-sat-7') && !matches(p.read, 'usm_poller-sat-7.dead') && !matches(p.read, 'usm_poller.results'));
+  assert.equal(escapeRegex('a.b*c+d?e^f$g|h(i)j[k]l{m}n\\o-p'), 'a\\.b\\*c\\+d\\?e\\^f\\$g\\|h\\(i\\)j\\[k\\]l\\{m\\}n\\\\o-p');
+  assert.equal(exactNames(['a.b', 'c']), '^(a\\.b|c)$');
+});
+
+test('generated passwords are 43 URL-safe characters and differ', () => {
+  const seen = new Set<string>();
+  for (let i = 0; i < 50; i += 1) {
+    const password = generateBrokerPassword();
+    assert.match(password, /^[A-Za-z0-9_-]{43}$/);
+    seen.add(password);
+  }
+  assert.equal(seen.size, 50);
+});
+
+test('bad input names the field', () => {
+  assert.throws(
+    () => planSatelliteBrokerUser({ satelliteId: '7|.*', password: 'short' }),
+    (error: unknown) =>
+      isUsmError(error) &&
+      error.code === 'E_PROVISION_INPUT' &&
+      /^satelliteId: /m.test(error.problems.join('\n')) &&
+      /^password: must be 16-128/m.test(error.problems.join('\n')),
+  );
+  assert.throws(() => planSatelliteBrokerUser({ satelliteId: '7', vhost: 'a b' }), /invalid satellite broker user/);
+});
