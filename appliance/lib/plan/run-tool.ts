@@ -33,7 +33,7 @@ export const runTool: RunTool = async (file, args, options = {}) => {
   });
   const exitCode = result.exitCode ?? -1;
   if (exitCode !== 0 && !options.allowFailure) {
-    const why = result.timedOut ? `timed out after ${options.timeoutMs ?? 60_000} ms` : (result.stderr || result.stdout || result.message).split('\n').slice(-3).join(' ').trim();
+    const why = result.timedOut ? `timed out after ${options.timeoutMs ?? 60_000} ms` : String(result.stderr || result.stdout || result.message || 'no output').split('\n').slice(-3).join(' ').trim();
     throw new UsmError('E_TOOL', `${file} ${args.join(' ')} failed: ${why}`);
   }
   return { stdout: String(result.stdout ?? ''), stderr: String(result.stderr ?? ''), exitCode };
