@@ -90,6 +90,12 @@ describe('snmp executors against snmpd', { timeout: 120_000 }, () => {
     assert.deepEqual(varbindsOf(set.outcome), [{ oid: SYS_CONTACT, type: 'OctetString', value: 'noc@example.net', hex: Buffer.from('noc@example.net').toString('hex') }]);
     assert.equal(varbindsOf((await run('snmp.get', { ...v2(), oids: [SYS_CONTACT] })).outcome)[0]!.value, 'noc@example.net');
 
+    // sysLocation is a DisplayString (snmpd refuses control bytes with wrongValue), so the hex form carries text here.
+    const hex = await run('snmp.set', { ...rw, varbinds: [{ oid: '1.3.6.1.2.1.1.6.0', type: 'OctetStringHex', value: '4c61622d33' }] });
+    assert.deepEqual(varbindsOf(hex.outcome), [{ oid: '1.3.6.1.2.1.1.6.0', type: 'OctetString', value: 'Lab-3', hex: '4c61622d33' }]);
+    const control = await run('snmp.set', { ...rw, varbinds: [{ oid: '1.3.6.1.2.1.1.6.0', type: 'OctetStringHex', value: '00ff10' }] });
+    assert.equal(control.outcome.status === 'error' && control.outcome.error.code, 'E_SNMP_WRONG_VALUE');
+
     const code = async (params: Record<string, unknown>) => {
       const { outcome } = await run('snmp.set', params);
       assert.equal(outcome.status, 'error');
