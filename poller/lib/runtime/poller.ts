@@ -96,15 +96,20 @@ export class Poller {
       const url = config.urls[index % config.urls.length]!;
       const broker = brokerAddress(url);
       let reason: Error | undefined;
+      let session: BrokerSession | null = null;
       try {
-        const session = await BrokerSession.open(url, {
+        session = await BrokerSession.open(url, {
           heartbeatS: config.heartbeatS, localAddress: config.localAddress, tls: config.tls,
           connectionName: `usm-poller ${config.pollerId}`, queue: config.queue, prefetch: config.concurrency,
           deliveryLimit: config.deliveryLimit, satelliteId: config.satelliteId, log,
         });
         this.#session = session;
-        if (this.#stopping.signal.aborted) break;
-        await session.consume(config.queue, (message) => this.#track(handleDelivery(message, session, {
+        if (this.#stopping.signal.aborted) {
+          await session.close();
+          break;
+        }
+        const live = session;
+        await live.consume(config.queue, (message) => this.#track(handleDelivery(message, live, {
           registry: this.#deps.registry, identity: this.#deps.identity, maxJobBytes: config.maxJobBytes,
           log, shutdown: this.#shutdown.signal, onResult: (result) => this.#count(result),
         })));
@@ -112,9 +117,11 @@ export class Poller {
         this.#deps.hooks?.onStateChange?.(this.status);
         log.info({ broker, queue: config.queue, prefetch: config.concurrency }, 'connected and consuming');
         attempt = 0;
-        reason = await session.closed;
+        reason = await live.closed;
       } catch (error) {
         reason = error instanceof Error ? error : new Error(describeError(error));
+        // A half-made session (consume refused, channel died during setup) must not linger.
+        await session?.close();
         index += 1; // fail over to the next cluster node
       }
       Object.assign(this.#status, { connected: false, consuming: false, broker: null });
