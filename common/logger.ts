@@ -16,6 +16,11 @@ export const REDACT_PATHS = SECRET_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.
 
 export interface LoggerOptions {
   level?: LevelWithSilent;
+  /**
+   * Levels per component: a child logger bound with `component` (or with a
+   * job `type` such as snmp.get, whose first word counts) gets this level.
+   */
+  components?: Readonly<Record<string, LevelWithSilent>>;
   name?: string;
   /** Where JSON lines go; defaults to stdout. Tests pass a stream and parse the records. */
   stream?: DestinationStream;
@@ -29,6 +34,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       base: { pid: process.pid },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
+      ...(options.components && Object.keys(options.components).length > 0 ? { onChild: levelByComponent(options.components) } : {}),
     },
     options.stream ?? pino.destination({ fd: 1, sync: false }),
   );
@@ -37,4 +43,33 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 /** A logger that writes nothing (pure code paths and tests that do not read logs). */
 export function createSilentLogger(): Logger {
   return pino({ level: 'silent' });
+}
+
+const LEVELS: readonly LevelWithSilent[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/**
+ * `info,snmp=debug,broker=warn` -> the default level and levels per
+ * component (USM_LOG_LEVEL). Throws naming the part that is wrong.
+ */
+export function parseLogLevelSpec(spec: string | undefined, fallback: LevelWithSilent): { level: LevelWithSilent; components: Record<string, LevelWithSilent> } {
+  let level = fallback;
+  const components: Record<string, LevelWithSilent> = {};
+  for (const part of (spec ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [name, value] = part.includes('=') ? part.split('=', 2).map((p) => p.trim()) : [undefined, part];
+    if (!LEVELS.includes(value as LevelWithSilent) || (name !== undefined && !/^[A-Za-z0-9_.-]+$/.test(name))) {
+      throw new Error(`log level "${part}": expected LEVEL or COMPONENT=LEVEL with LEVEL one of ${LEVELS.join('|')}`);
+    }
+    if (name === undefined) level = value as LevelWithSilent;
+    else components[name] = value as LevelWithSilent;
+  }
+  return { level, components };
+}
+
+function levelByComponent(components: Readonly<Record<string, LevelWithSilent>>) {
+  return (child: Logger) => {
+    const bindings = child.bindings() as { component?: unknown; type?: unknown };
+    const name = typeof bindings.component === 'string' ? bindings.component : typeof bindings.type === 'string' ? bindings.type.split('.')[0] : undefined;
+    const level = name === undefined ? undefined : components[name];
+    if (level !== undefined) child.level = level;
+  };
 }

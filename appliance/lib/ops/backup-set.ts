@@ -1,0 +1,66 @@
+import { lstat, readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { UsmError } from '../../../common/usm-error.js';
+import { underRoot } from '../plan/file-plan.js';
+import type { BackupEntry } from './backup-archive.js';
+
+/**
+ * What a backup holds, as paths on the target system. Everything that setup
+ * writes and that cannot be derived again: the appliance's configuration and
+ * state (the core's satellite registry, keys, TLS), the tunnel, the compose
+ * project with its environment file, the core's RabbitMQ TLS files, the units.
+ * Missing ones are skipped: a core has no compose project, a satellite no TLS CA.
+ */
+export const BACKUP_SOURCES: ReadonlyArray<{ path: string; match?: RegExp }> = [
+  { path: '/etc/usm-appliance' },
+  { path: '/var/lib/usm-appliance' },
+  { path: '/etc/wireguard', match: /^usm[A-Za-z0-9_=+.-]*\.conf$/ },
+  { path: '/opt/usm_poller' },
+  { path: '/etc/rabbitmq/usm-tls' },
+  { path: '/etc/systemd/system', match: /^usm-[A-Za-z0-9_.@-]+\.(service|timer)$/ },
+];
+
+const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+/** Reads every file of the backup set under `root`. Symbolic links and special files are refused, not followed. */
+export async function collectBackupEntries(root: string, sources = BACKUP_SOURCES): Promise<BackupEntry[]> {
+  const entries: BackupEntry[] = [];
+  for (const source of sources) {
+    const info = await lstatOrNull(underRoot(root, source.path));
+    if (!info) continue;
+    if (source.match) {
+      if (!info.isDirectory()) continue;
+      for (const name of (await readdir(underRoot(root, source.path))).sort()) {
+        if (source.match.test(name)) await addTree(root, join(source.path, name), entries, false);
+      }
+    } else {
+      await addTree(root, source.path, entries, true);
+    }
+  }
+  return entries;
+}
+
+async function addTree(root: string, path: string, entries: BackupEntry[], recurse: boolean): Promise<void> {
+  const hostPath = underRoot(root, path);
+  const info = await lstat(hostPath);
+  const owner = { mode: info.mode & 0o7777, uid: info.uid, gid: info.gid };
+  if (info.isFile()) {
+    if (info.size > MAX_FILE_BYTES) throw new UsmError('E_BACKUP', `${path}: ${info.size} bytes is larger than a configuration file can be (limit ${MAX_FILE_BYTES})`);
+    entries.push({ path, type: 'file', ...owner, data: await readFile(hostPath) });
+  } else if (info.isDirectory() && recurse) {
+    entries.push({ path, type: 'dir', ...owner });
+    for (const name of (await readdir(hostPath)).sort()) await addTree(root, join(path, name), entries, true);
+  } else if (!info.isDirectory()) {
+    // A link could point anywhere (a backup of /etc/shadow is not what anyone asked for).
+    throw new UsmError('E_BACKUP', `${path}: not a regular file (links and special files are not backed up); remove or replace it`);
+  }
+}
+
+async function lstatOrNull(path: string) {
+  try {
+    return await lstat(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
