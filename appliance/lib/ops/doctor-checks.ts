@@ -1,4 +1,4 @@
-import { access, readFile, stat } from 'node:fs/promises';
+import { access, readdir, readFile, stat } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -128,16 +128,18 @@ export async function checkDns(deps: DoctorDeps): Promise<CheckResult> {
 }
 
 export async function checkTunnel(deps: DoctorDeps): Promise<CheckResult> {
-  const base = { id: 'tunnel', title: 'WireGuard tunnel usm0 up, recent handshake' };
-  const conf = underRoot(deps.configRoot, '/etc/wireguard/usm0.conf');
-  if (!(await exists(conf))) return { ...base, status: 'ok', detail: `no ${conf}: no tunnel configured (AMQPS link, or not set up yet)` };
-  const dump = await tool(deps, 'wg', ['show', 'usm0', 'dump']);
-  if (!dump.ok) return { ...base, status: 'fail', detail: `usm0 is configured but not up: ${dump.out.split('\n')[0]}`, fix: 'systemctl start wg-quick@usm0 (or usm-appliance run)' };
+  const base = { id: 'tunnel', title: 'WireGuard tunnel (usm*.conf) up, recent handshake' };
+  const dir = underRoot(deps.configRoot, '/etc/wireguard');
+  const conf = (await readdir(dir).catch(() => [] as string[])).filter((name) => /^usm[A-Za-z0-9_=+.-]*\.conf$/.test(name)).sort()[0];
+  if (!conf) return { ...base, status: 'ok', detail: `no usm*.conf in ${dir}: no tunnel configured (AMQPS link, or not set up yet)` };
+  const ifname = conf.replace(/\.conf$/, '');
+  const dump = await tool(deps, 'wg', ['show', ifname, 'dump']);
+  if (!dump.ok) return { ...base, status: 'fail', detail: `${ifname} is configured but not up: ${dump.out.split('\n')[0]}`, fix: `systemctl start wg-quick@${ifname} (or usm-appliance run)` };
   const state = parseWgDump(dump.out);
-  if (state.peers.length === 0) return { ...base, status: 'fail', detail: 'usm0 has no peer', fix: 'set the satellite up again from its enrollment file' };
+  if (state.peers.length === 0) return { ...base, status: 'fail', detail: `${ifname} has no peer`, fix: 'set the satellite up again from its enrollment file' };
   const ages = state.peers.map((peer) => handshakeAgeSeconds(peer));
   const fresh = ages.filter((age): age is number => age !== null && age <= STALE_HANDSHAKE_S);
-  if (fresh.length > 0) return { ...base, status: 'ok', detail: `${state.peers.length} peer(s), latest handshake ${Math.min(...fresh)} s ago` };
+  if (fresh.length > 0) return { ...base, status: 'ok', detail: `${ifname}: ${state.peers.length} peer(s), latest handshake ${Math.min(...fresh)} s ago` };
   return { ...base, status: 'fail', detail: `no handshake within ${STALE_HANDSHAKE_S} s`, fix: "check the core's endpoint (UDP port open on the core), the keys, and the clock" };
 }
 
