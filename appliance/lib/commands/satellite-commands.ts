@@ -1,6 +1,8 @@
 import type { Command } from '../cli/command.js';
+import { runCommand } from './satellite-run-command.js';
+import { setupCommand } from './satellite-setup-command.js';
 
 /** The setup, run, rotate, status, uninstall commands. */
 export function listSatelliteCommands(): Command[] {
-  return [];
+  return [setupCommand, runCommand];
 }
