@@ -87,7 +87,7 @@ async function walkEndToEnd(ctx: RowContext, job: Record<string, unknown>, repea
   const vhost = await createVhost('bench-p2');
   ctx.cleanup.push('vhost', () => vhost.remove());
   const satelliteId = 'bench-p2';
-  const poller = await startBenchPoller({ env: { US_AMQP_DSN: vhost.dsn, USM_POLLER_SATELLITE_ID: satelliteId }, cpuProfDir: ctx.cpuProfDir, label: 'p2 poller' });
+  const poller = await startBenchPoller({ env: { US_AMQP_DSN: vhost.dsn, USM_POLLER_SATELLITE_ID: satelliteId }, cpuProfDir: ctx.cpuProfDir, bin: ctx.pollerBin, label: 'p2 poller' });
   ctx.cleanup.push('p2 poller', () => poller.stop());
   const client = await JobClient.open(vhost.dsn);
   ctx.cleanup.push('job client', () => client.close());

@@ -11,6 +11,7 @@ import { describeError, UsmError } from '../common/usm-error.js';
 import { parseBenchArgs, type RowId } from './lib/bench-options.js';
 import type { BenchRow } from './lib/bench-row.js';
 import { CleanupStack } from './lib/cleanup-stack.js';
+import { buildPoller } from './lib/poller-build.js';
 import { currentLoad, describeMachine } from './lib/machine-info.js';
 import { renderMarkdown, renderTextTable, type BenchReport } from './lib/render-report.js';
 import type { RowContext } from './lib/row-context.js';
@@ -33,12 +34,13 @@ async function main(): Promise<number> {
     return help ? 0 : 2;
   }
   const cleanup = new CleanupStack();
+  const runCleanup = new CleanupStack();
   let interrupted = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (interrupted) return;
     interrupted = true;
     process.stderr.write(`bench: ${signal}, cleaning up\n`);
-    void cleanup.runAll().finally(() => process.exit(130));
+    void cleanup.runAll().then(() => runCleanup.runAll()).finally(() => process.exit(130));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -48,13 +50,21 @@ async function main(): Promise<number> {
   const note = (line: string) => process.stderr.write(`${line}\n`);
   const machine = describeMachine();
   const startedAt = new Date().toISOString();
+  let pollerBin: string | undefined;
+  const needsPoller = options.only.some((id) => id !== 'p3') && options.profile !== 'smoke' && !options.tsx;
+  if (needsPoller) {
+    note('bench: compiling the poller (tsc) so it runs as shipped');
+    const build = await buildPoller();
+    runCleanup.push('poller build', () => build.remove());
+    pollerBin = build.bin;
+  }
   const rows: BenchRow[] = [];
   const failures: BenchReport['failures'] = [];
   for (const id of options.only) {
     note(`bench: ${id} (${options.profile}), load ${currentLoad()}`);
     const started = performance.now();
     try {
-      rows.push(...(await RUNNERS[id]({ profile: options.profile, cleanup, note, cpuProfDir })));
+      rows.push(...(await RUNNERS[id]({ profile: options.profile, cleanup, note, cpuProfDir, pollerBin })));
     } catch (error) {
       failures.push({ id, error: describeError(error) });
       note(`bench: ${id} failed: ${describeError(error)}`);
@@ -64,6 +74,7 @@ async function main(): Promise<number> {
     note(`bench: ${id} took ${Math.round((performance.now() - started) / 1000)} s`);
   }
 
+  await runCleanup.runAll();
   const args = process.argv.slice(2).filter((a) => a !== '--markdown');
   const report: BenchReport = {
     startedAt,

@@ -9,7 +9,9 @@ export interface BenchPollerOptions {
   /** Run inside this network namespace (`ip netns exec`, which execs: the pid stays the poller's). */
   netns?: string;
   /** Write a CPU profile here when the process exits (node --cpu-prof). */
-  cpuProfDir?: string;
+  cpuProfDir?: string | undefined;
+  /** A compiled poller (bench/lib/poller-build.ts) to run with plain node; default: the sources through tsx. */
+  bin?: string | undefined;
   label?: string;
 }
 
@@ -22,7 +24,11 @@ export interface BenchPoller {
 }
 
 export async function startBenchPoller(options: BenchPollerOptions): Promise<BenchPoller> {
-  const nodeArgs = ['--import', 'tsx', ...(options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : []), POLLER_BIN];
+  const nodeArgs = [
+    ...(options.bin ? [] : ['--import', 'tsx']),
+    ...(options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : []),
+    options.bin ?? POLLER_BIN,
+  ];
   const [file, args] = options.netns
     ? ['ip', ['netns', 'exec', options.netns, process.execPath, ...nodeArgs]]
     : [process.execPath, nodeArgs];

@@ -10,4 +10,6 @@ export interface RowContext {
   note(line: string): void;
   /** When set, poller processes write CPU profiles here. */
   cpuProfDir?: string | undefined;
+  /** The compiled poller to start (undefined: the sources through tsx). */
+  pollerBin?: string | undefined;
 }
