@@ -30,14 +30,22 @@ interface Deletion {
 }
 
 /**
- * Executes a plan in the order that is easiest to take back: files (atomic,
- * with their old content kept), deletions, broker calls, then `wg syncconf`.
+ * Executes a plan in the order that is easiest to take back: broker calls
+ * (each with its undo), files (atomic, old content kept), deletions, then
+ * `wg syncconf`.
  * If any step fails, everything done so far is undone in reverse, so the
  * core is left as it was. A dry run prints the plan and masked diffs only.
  */
 export async function applyCorePlan(plan: CorePlan, ctx: ApplyContext): Promise<ApplyOutcome> {
-  const changes = [...(await planFiles(ctx.root, plan.files)), ...(await planFiles('/', plan.externalFiles))];
-  const deletions = await readDeletions(plan, ctx.root);
+  let changes: FileChange[];
+  let deletions: Deletion[];
+  try {
+    // Files outside --root (an operator's --out path) first: the likeliest to fail, before anything else is rewritten.
+    changes = [...(await planFiles('/', plan.externalFiles)), ...(await planFiles(ctx.root, plan.files))];
+    deletions = await readDeletions(plan, ctx.root);
+  } catch (error) {
+    throw new UsmError('E_READ', `cannot read what is there: ${describeError(error)}; nothing was changed`, { cause: error });
+  }
   const interfaceUp = plan.sync ? (await readInterface(plan.sync.ifname, ctx.tunnel)) !== null : false;
   const fileWork = changes.some((change) => change.action !== 'unchanged') || deletions.length > 0;
   if (ctx.dryRun) {
@@ -46,22 +54,25 @@ export async function applyCorePlan(plan: CorePlan, ctx: ApplyContext): Promise<
   }
   if (!fileWork && plan.broker.length === 0) return 'unchanged';
 
-  const createdDirs = await ensureSecretDirs(ctx.root, changes);
+  let createdDirs: string[] = [];
   let written: FileChange[] = [];
   const deleted: Deletion[] = [];
   const brokerDone: BrokerStep[] = [];
   try {
-    if (fileWork) progress(ctx, `writing ${changes.filter((c) => c.action !== 'unchanged').length} file(s)`);
-    written = await applyFileChanges(changes);
-    for (const deletion of deletions) {
-      await rm(deletion.hostPath, { force: true });
-      deleted.push(deletion);
-    }
+    // The broker goes first: it is the step most likely to refuse (user exists, vhost missing), and a
+    // refusal there leaves every file untouched, not rewritten with its old content.
     for (const step of plan.broker) {
       progress(ctx, `broker: ${step.command.args.slice(0, 2).join(' ')}`);
       const result = await runRabbitmqctl(ctx.broker, step.command, step.okIfMissing);
       // A user that was already gone needs no re-creation on roll-back.
       if (result === 'done') brokerDone.push(step);
+    }
+    createdDirs = await ensureSecretDirs(ctx.root, changes);
+    if (fileWork) progress(ctx, `writing ${changes.filter((c) => c.action !== 'unchanged').length} file(s)`);
+    written = await applyFileChanges(changes);
+    for (const deletion of deletions) {
+      await rm(deletion.hostPath, { force: true });
+      deleted.push(deletion);
     }
     if (plan.sync && interfaceUp) {
       progress(ctx, `applying the hub config to the running interface ${plan.sync.ifname} (wg syncconf)`);

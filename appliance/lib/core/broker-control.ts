@@ -33,7 +33,9 @@ export async function runRabbitmqctl(control: BrokerControl, command: Rabbitmqct
   if (result.exitCode === 0) return 'done';
   const said = `${result.stderr}\n${result.stdout}`.trim();
   if (okIfMissing && MISSING_USER.test(said)) return 'missing';
-  const last = said.split('\n').filter((line) => line.trim() !== '').slice(-2).join(' | ');
+  // rabbitmqctl puts the reason on stderr and its progress chatter on stdout.
+  const reason = result.stderr.trim() !== '' ? result.stderr : result.stdout;
+  const last = reason.split('\n').filter((line) => line.trim() !== '' && line.trim() !== 'Error:').slice(-2).join(' | ');
   throw new UsmError('E_BROKER', `rabbitmqctl ${command.args.slice(0, 2).join(' ')} failed: ${last || `exit code ${result.exitCode}`}`);
 }
 
