@@ -39,7 +39,7 @@ export async function runP1(ctx: RowContext): Promise<BenchRow[]> {
   ctx.cleanup.push('job client', () => client.close());
 
   const ceilingQueue = jobQueueName('bench-ceiling');
-  const worker = await startBenchChild('echo-worker.ts', [vhost.dsn, ceilingQueue, String(DEFAULT_CONCURRENCY)]);
+  const worker = await startBenchChild('echo-worker.ts', [vhost.dsn, ceilingQueue, String(DEFAULT_CONCURRENCY)], { cpuProfDir: ctx.cpuProfDir });
   ctx.cleanup.push('echo worker', () => worker.stop());
   const pollerQueue = jobQueueName('bench-p1');
   const poller = await startBenchPoller({ env: { US_AMQP_DSN: vhost.dsn, USM_POLLER_SATELLITE_ID: 'bench-p1' }, cpuProfDir: ctx.cpuProfDir, bin: ctx.pollerBin, label: 'p1 poller' });

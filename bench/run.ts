@@ -61,6 +61,7 @@ async function main(): Promise<number> {
   const rows: BenchRow[] = [];
   const failures: BenchReport['failures'] = [];
   for (const id of options.only) {
+    if (interrupted) break;
     note(`bench: ${id} (${options.profile}), load ${currentLoad()}`);
     const started = performance.now();
     try {
@@ -75,6 +76,7 @@ async function main(): Promise<number> {
   }
 
   await runCleanup.runAll();
+  if (interrupted) return 130;
   const args = process.argv.slice(2).filter((a) => a !== '--markdown');
   const report: BenchReport = {
     startedAt,

@@ -11,9 +11,10 @@ export interface BenchChild {
   stop(): Promise<void>;
 }
 
-export async function startBenchChild(script: string, args: readonly string[], options: { netns?: string; timeoutMs?: number } = {}): Promise<BenchChild> {
+export async function startBenchChild(script: string, args: readonly string[], options: { netns?: string; timeoutMs?: number; cpuProfDir?: string | undefined } = {}): Promise<BenchChild> {
   const path = fileURLToPath(new URL(`../proc/${script}`, import.meta.url));
-  const nodeArgv = [process.execPath, '--import', 'tsx', path, ...args];
+  const prof = options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : [];
+  const nodeArgv = [process.execPath, '--import', 'tsx', ...prof, path, ...args];
   const [file, argv] = options.netns ? ['ip', ['netns', 'exec', options.netns, ...nodeArgv]] : [nodeArgv[0]!, nodeArgv.slice(1)];
   const child: ChildProcess = spawn(file, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
   child.on('error', () => {});
