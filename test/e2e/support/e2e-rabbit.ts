@@ -15,7 +15,7 @@ import { execa, type ResultPromise } from 'execa';
 import { renderRabbitmqTlsConfig } from '../../../provision/lib/amqps/rabbitmq-tls-config.js';
 
 export interface E2eRabbitOptions {
-  tunnelListen: string;
+  tunnelListen?: string;
   tls?: { listen: string; caPem: string; certPem: string; keyPem: string };
 }
 
@@ -58,7 +58,7 @@ export async function startE2eRabbit(options: E2eRabbitOptions): Promise<E2eRabb
       await chown(path, uid, gid);
       return path;
     };
-    const lines = [`listeners.tcp.1 = ${options.tunnelListen}`, `listeners.tcp.2 = 127.0.0.1:${loopbackPort}`, 'loopback_users.guest = true', 'log.console = false'];
+    const lines = [...(options.tunnelListen ? [`listeners.tcp.1 = ${options.tunnelListen}`] : []), `listeners.tcp.2 = 127.0.0.1:${loopbackPort}`, 'loopback_users.guest = true', 'log.console = false'];
     if (options.tls) {
       lines.push(renderRabbitmqTlsConfig({
         listen: options.tls.listen,
