@@ -8,6 +8,7 @@ import { startBenchChild } from './lib/bench-child.js';
 import { startBenchPoller } from './lib/bench-poller.js';
 import { startBenchSnmpd } from './lib/bench-snmpd.js';
 import { driveLoad, type MakeJob } from './lib/load-driver.js';
+import { readCpuMs } from './lib/proc-stats.js';
 import type { RowContext } from './lib/row-context.js';
 
 const DEFAULT_CONCURRENCY = 64; // the poller's default (USM_POLLER_CONCURRENCY)
@@ -54,12 +55,12 @@ export async function runP1(ctx: RowContext): Promise<BenchRow[]> {
   });
   const shape = { window: 2 * DEFAULT_CONCURRENCY, warmupMs: size.warmupMs, durationMs: size.durationMs };
 
-  const ceilingRuns: RunSummary[] = [];
-  const pollerRuns: RunSummary[] = [];
+  const ceilingRuns: Watched[] = [];
+  const pollerRuns: Watched[] = [];
   for (let round = 0; round < size.rounds; round++) {
-    ceilingRuns.push(await driveLoad(client, ceilingQueue, snmpGet([agent.port]), shape));
+    ceilingRuns.push(await driveWatched({ worker: [worker.pid] }, () => driveLoad(client, ceilingQueue, snmpGet([agent.port]), shape)));
     ctx.note(`p1: ceiling ${describe(ceilingRuns.at(-1)!)}`);
-    pollerRuns.push(await driveLoad(client, pollerQueue, snmpGet([agent.port]), shape));
+    pollerRuns.push(await driveWatched({ poller: [poller.pid] }, () => driveLoad(client, pollerQueue, snmpGet([agent.port]), shape)));
     ctx.note(`p1: poller  ${describe(pollerRuns.at(-1)!)}`);
   }
   await worker.stop();
@@ -76,12 +77,12 @@ export async function runP1(ctx: RowContext): Promise<BenchRow[]> {
   );
   for (const p of farm) ctx.cleanup.push(p.label, () => p.stop());
   const farShape = { warmupMs: size.warmupMs, durationMs: size.farDurationMs };
-  const farmRuns: RunSummary[] = [];
-  const farRuns: RunSummary[] = [];
+  const farmRuns: Watched[] = [];
+  const farRuns: Watched[] = [];
   for (let round = 0; round < size.rounds; round++) {
-    farmRuns.push(await driveLoad(client, farmQueue, snmpGet(relayPorts), { ...farShape, window: 2 * FARM_SIZE }));
+    farmRuns.push(await driveWatched({ farm: farm.map((p) => p.pid), relay: [relay.pid] }, () => driveLoad(client, farmQueue, snmpGet(relayPorts), { ...farShape, window: 2 * FARM_SIZE })));
     ctx.note(`p1: farm of ${FARM_SIZE} x concurrency 1, 10 ms away: ${describe(farmRuns.at(-1)!)}`);
-    farRuns.push(await driveLoad(client, pollerQueue, snmpGet(relayPorts), { ...farShape, window: 2 * DEFAULT_CONCURRENCY }));
+    farRuns.push(await driveWatched({ poller: [poller.pid], relay: [relay.pid] }, () => driveLoad(client, pollerQueue, snmpGet(relayPorts), { ...farShape, window: 2 * DEFAULT_CONCURRENCY })));
     ctx.note(`p1: one poller x ${DEFAULT_CONCURRENCY}, 10 ms away: ${describe(farRuns.at(-1)!)}`);
   }
 
@@ -109,14 +110,30 @@ export async function runP1(ctx: RowContext): Promise<BenchRow[]> {
   ];
 }
 
-function best(runs: readonly RunSummary[]): RunSummary {
+/** Runs the load and adds the CPU time each watched process spent per measured reply (µs/job). */
+async function driveWatched(watch: Record<string, number[]>, run: () => Promise<RunSummary>): Promise<RunSummary & { cpuUsPerJob: Record<string, number> }> {
+  const cpu = async () => Object.fromEntries(await Promise.all(Object.entries(watch).map(async ([name, pids]) => [name, (await Promise.all(pids.map(readCpuMs))).reduce((a, b) => a + b, 0)] as const)));
+  const before = await cpu();
+  const started = performance.now();
+  const summary = await run();
+  const elapsed = (performance.now() - started) / 1000;
+  const after = await cpu();
+  // Whole-run CPU over whole-run replies (warm-up included on both sides of the division).
+  const replies = summary.jobsPerSecond * elapsed;
+  const cpuUsPerJob = Object.fromEntries(Object.keys(watch).map((name) => [name, Math.round(((after[name]! - before[name]!) * 1000) / Math.max(1, replies))]));
+  return { ...summary, cpuUsPerJob };
+}
+
+type Watched = RunSummary & { cpuUsPerJob: Record<string, number> };
+
+function best(runs: readonly Watched[]): Watched {
   return runs.reduce((a, b) => (b.jobsPerSecond > a.jobsPerSecond ? b : a));
 }
 
-function latency(run: RunSummary): Record<string, unknown> {
-  return { jobsPerSecond: run.jobsPerSecond, p50Ms: run.latencyMs.p50, p99Ms: run.latencyMs.p99, measuredJobs: run.sent, notOk: run.failed, byStatus: run.byStatus };
+function latency(run: Watched): Record<string, unknown> {
+  return { jobsPerSecond: run.jobsPerSecond, p50Ms: run.latencyMs.p50, p99Ms: run.latencyMs.p99, measuredJobs: run.sent, notOk: run.failed, cpuUsPerJob: run.cpuUsPerJob };
 }
 
-function describe(run: RunSummary): string {
-  return `${round(run.jobsPerSecond, 1)} jobs/s, p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms, ${run.sent} jobs (${JSON.stringify(run.byStatus)})`;
+function describe(run: Watched): string {
+  return `${round(run.jobsPerSecond, 1)} jobs/s, p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms, ${run.sent} jobs (${JSON.stringify(run.byStatus)}), CPU µs/job ${JSON.stringify(run.cpuUsPerJob)}`;
 }
