@@ -51,7 +51,7 @@ test('runtime: non-root user, status file env, exec-form HEALTHCHECK on the stat
   assert.doesNotMatch(user[0]!.args, /^(root|0)(:|$)/);
   const created = inStage(runtime, 'RUN').map((i) => i.args).join(' ');
   assert.match(created, new RegExp(`useradd --system --uid 10001 --gid usm .* ${user[0]!.args.split(':')[0]}$`));
-  assert.match(inStage(runtime, 'ENV').map((i) => i.args).join(' '), /USM_POLLER_STATUS_FILE=\/tmp\/usm-poller\/status\.json/);
+  assert.match(inStage(runtime, 'ENV').map((i) => i.args).join(' '), /USM_POLLER_STATUS_FILE=\/tmp\/usm-poller-status\.json/);
 
   const health = inStage(runtime, 'HEALTHCHECK');
   assert.equal(health.length, 1);

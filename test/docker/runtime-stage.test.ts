@@ -43,7 +43,7 @@ after(async () => {
 function inImage(file: string, args: string[], env: Record<string, string> = {}) {
   return execa(file, args, {
     cwd: app, reject: false, timeout: 60_000,
-    env: { PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`, NODE_ENV: 'production', USM_POLLER_STATUS_FILE: join(app, 'tmp/usm-poller/status.json'), ...env },
+    env: { PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`, NODE_ENV: 'production', USM_POLLER_STATUS_FILE: join(app, 'tmp/usm-poller-status.json'), ...env },
     extendEnv: false,
   });
 }
@@ -82,7 +82,7 @@ test('HEALTHCHECK argv: unhealthy (exit 1) with no status file, healthy (exit 0)
   const child = spawn('usm-poller', [], {
     cwd: app,
     env: {
-      PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`, NODE_ENV: 'production', USM_POLLER_STATUS_FILE: join(app, 'tmp/usm-poller/status.json'),
+      PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`, NODE_ENV: 'production', USM_POLLER_STATUS_FILE: join(app, 'tmp/usm-poller-status.json'),
       US_AMQP_DSN: vhost.dsn, USM_POLLER_SATELLITE_ID: satellite, USM_POLLER_LOG_LEVEL: 'info',
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -148,13 +148,13 @@ describe('poller against the real broker: protocol v1', { timeout: 120_000 }, ()
 });
 
 function waitForMessage(channel: Channel, queue: string, timeoutMs = 10_000) {
-  return new Promise<import('amqplib').ConsumeMessage>((resolve, reject) => {
+  return new Promise<import('amqplib').GetMessage>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no message on ${queue} within ${timeoutMs} ms`)), timeoutMs);
     const poll = async () => {
       const message = await channel.get(queue, { noAck: true });
       if (message) {
         clearTimeout(timer);
-        resolve(message as import('amqplib').ConsumeMessage);
+        resolve(message);
       } else setTimeout(poll, 50);
     };
     void poll();

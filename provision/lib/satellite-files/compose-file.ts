@@ -36,6 +36,8 @@ export function renderComposeFile(input: ComposeFileInput = {}): string {
   const poller: Record<string, unknown> = {
     image: o.image,
     restart: 'unless-stopped',
+    // SIGTERM drains jobs in flight (USM_POLLER_DRAIN_TIMEOUT_MS, 30 s by default): Docker's 10 s would cut it short.
+    stop_grace_period: '45s',
     env_file: [o.envFile],
     // Not a secret: where the container keeps its health snapshot for the healthcheck.
     environment: { USM_POLLER_STATUS_FILE: CONTAINER_STATUS_FILE },
