@@ -22,7 +22,7 @@ Configuration comes from the environment:
   US_AMQP_DSN                 amqp(s)://user:password@host:5672/%2f; several comma-separated URLs = cluster nodes (failover)
   USM_POLLER_SATELLITE_ID     satellite id; the poller consumes usm_poller-sat-<id> (unset: usm_poller)
   USM_POLLER_CONCURRENCY      jobs in flight (prefetch), default 64
-  USM_POLLER_LOG_LEVEL        fatal|error|warn|info|debug|trace|silent, default info
+  USM_POLLER_LOG_LEVEL        fatal|error|warn|info|debug|trace|silent, default info; per component: info,snmp=debug
   USM_POLLER_LOCAL_ADDRESS    source address of the broker connection (the tunnel address on a satellite)
   USM_POLLER_DELIVERY_LIMIT   x-delivery-limit of a queue the poller declares, default 5
   USM_POLLER_MAX_JOB_BYTES    larger job messages are answered invalid, default 1048576
@@ -76,7 +76,7 @@ export async function main(options: MainOptions = {}): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const log = createLogger({ level: config.logLevel, name: 'usm-poller' });
+  const log = createLogger({ level: config.logLevel, components: config.logComponents, name: 'usm-poller' });
   try {
     await runPoller(config, log, options.env ?? process.env, options.stopSignal ?? waitForStopSignal(log));
   } catch (error) {

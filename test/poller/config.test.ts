@@ -30,6 +30,12 @@ describe('poller configuration from the environment', () => {
     assert.equal(config.concurrency, 200);
   });
 
+  it('reads per-component log levels', () => {
+    const config = loadConfig({ US_AMQP_DSN: DSN, USM_POLLER_LOG_LEVEL: 'warn,snmp=debug' });
+    assert.equal(config.logLevel, 'warn');
+    assert.deepEqual(config.logComponents, { snmp: 'debug' });
+  });
+
   const bad: Array<[string, Record<string, string>, RegExp]> = [
     ['missing DSN', {}, /US_AMQP_DSN: required/],
     ['http DSN', { US_AMQP_DSN: 'http://x/' }, /US_AMQP_DSN: each URL/],

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isIP } from 'node:net';
+import { parseLogLevelSpec } from '../../../common/logger.js';
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -39,7 +40,19 @@ export const pollerEnvSchema = z.object({
     .optional()
     .or(z.literal('').transform(() => undefined)),
   USM_POLLER_CONCURRENCY: intFrom(1, 10_000, 64),
-  USM_POLLER_LOG_LEVEL: z.enum(LEVELS).optional().transform((value) => value ?? 'info'),
+  // LEVEL, or LEVEL,COMPONENT=LEVEL,... (components: snmp, icmp, ssh, telnet, tcp), e.g. "info,snmp=debug".
+  USM_POLLER_LOG_LEVEL: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value, ctx) => {
+      try {
+        return parseLogLevelSpec(value, 'info');
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `must be one of ${LEVELS.join('|')}, optionally followed by ,component=level` });
+        return z.NEVER;
+      }
+    }),
   USM_POLLER_DELIVERY_LIMIT: intFrom(1, 1000, 5),
   USM_POLLER_MAX_JOB_BYTES: intFrom(256, 64 * 1024 * 1024, 1024 * 1024),
   USM_POLLER_DRAIN_TIMEOUT_MS: intFrom(0, 3_600_000, 30_000),

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import type { LevelWithSilent } from 'pino';
 import { UsmError } from '../../../common/usm-error.js';
 import { listZodProblems } from '../../../common/zod-problems.js';
 import { pollerEnvSchema } from './env-schema.js';
@@ -16,7 +17,9 @@ export interface PollerConfig {
   satelliteId: string | null;
   queue: string;
   concurrency: number;
-  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  logLevel: LevelWithSilent;
+  /** Per-component levels (snmp, icmp, ssh, telnet, tcp), from USM_POLLER_LOG_LEVEL=info,snmp=debug. */
+  logComponents: Record<string, LevelWithSilent>;
   deliveryLimit: number;
   maxJobBytes: number;
   drainTimeoutMs: number;
@@ -45,7 +48,8 @@ export function loadConfig(env: Record<string, string | undefined>): PollerConfi
     satelliteId,
     queue: jobQueueName(satelliteId),
     concurrency: e.USM_POLLER_CONCURRENCY,
-    logLevel: e.USM_POLLER_LOG_LEVEL,
+    logLevel: e.USM_POLLER_LOG_LEVEL.level,
+    logComponents: e.USM_POLLER_LOG_LEVEL.components,
     deliveryLimit: e.USM_POLLER_DELIVERY_LIMIT,
     maxJobBytes: e.USM_POLLER_MAX_JOB_BYTES,
     drainTimeoutMs: e.USM_POLLER_DRAIN_TIMEOUT_MS,
