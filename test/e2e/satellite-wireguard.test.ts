@@ -82,6 +82,25 @@ function steadyStream(prefix: string, perSecond: number) {
   return { ids, stop: async () => { stop = true; await done; } };
 }
 
+test('a core that never answers: setup stops at the handshake step, names the fix and leaves nothing behind', { timeout: 120_000 }, async () => {
+  const { answersSchema, renderAnswersYaml, generateKeyPair } = await import('../../provision/index.js');
+  const good = enrollment.answers;
+  assert.equal(good.transport, 'wireguard');
+  if (good.transport !== 'wireguard') return;
+  const wrong = answersSchema.parse({ ...good, wireguard: { ...good.wireguard, core: { ...good.wireguard.core, publicKey: generateKeyPair().publicKey } } });
+  const file = join(lab.dir, 'wrong-core-key.yaml');
+  const { writeFile } = await import('node:fs/promises');
+  await writeFile(file, renderAnswersYaml(wrong), { mode: 0o600 });
+  const failRoot = join(lab.dir, 'root-fail');
+  const result = await cli(['setup', '--answers', file, '--root', failRoot, '--service', 'foreground', '--handshake-timeout-s', '4']);
+  assert.equal(result.exitCode, 1, result.stdout);
+  assert.match(result.stderr, /step "handshake" failed: no WireGuard handshake with the core/);
+  assert.match(result.stderr, /check that UDP reaches/);
+  await assert.rejects(access(join(failRoot, 'etc/usm-appliance/satellite.yaml')));
+  await assert.rejects(access(join(failRoot, 'etc/wireguard/usm0.conf')));
+  assert.notEqual((await sat.exec(['ip', 'link', 'show', 'usm0'])).exitCode, 0, 'the tunnel is down again');
+});
+
 test('setup --answers --service foreground: a job crosses the tunnel, no port is open, the broker sees the tunnel address', { timeout: 240_000 }, async () => {
   const started = Date.now();
   foreground = sat.spawn([...CLI, 'setup', '--answers', enrollment.path, '--root', root(), '--service', 'foreground'], { cwd: REPO, env: POLLER_ENV, buffer: false });
