@@ -10,11 +10,12 @@ import type { ResultPromise } from 'execa';
 import { createNetLab, type NetLab, type SatelliteNamespace } from '../support/netns.js';
 import { openCollector, type ResultCollector } from '../support/result-collector.js';
 import { startE2eRabbit, type E2eRabbit } from './support/e2e-rabbit.js';
-import { createE2eCore, enrollWireguard, type E2eCore, type Enrollment } from './support/e2e-core.js';
+import { createCliCore, type CliCore, type Enrollment } from './support/e2e-core.js';
 
-// The core is the host: a WireGuard hub (wireguard-go, unique interface name) and a
-// throw-away RabbitMQ node listening on the hub's tunnel address only. The
-// satellite runs `usm-appliance setup --service foreground` in its own namespace.
+// The core is the host, set up with the real `usm-appliance core` commands: a WireGuard
+// hub (unique interface name) and a throw-away RabbitMQ node listening on the hub's
+// tunnel address only. The satellite runs `usm-appliance setup --service foreground`
+// in its own namespace.
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = [process.execPath, '--import', 'tsx', join(REPO, 'appliance', 'bin.ts')];
@@ -24,7 +25,7 @@ const POLLER_ENV = { USM_POLLER_RECONNECT_MAX_MS: '2000', USM_POLLER_HEARTBEAT_S
 
 let lab: NetLab;
 let sat: SatelliteNamespace;
-let core: E2eCore;
+let core: CliCore;
 let rabbit: E2eRabbit;
 let enrollment: Enrollment;
 let model: ChannelModel;
@@ -36,12 +37,11 @@ const root = () => join(lab.dir, 'sat-root');
 before(async () => {
   lab = await createNetLab();
   sat = await lab.addSatellite('sat');
-  core = await createE2eCore(lab.dir, lab.tag, lab.octet);
-  const implementation = await core.up(sat.hostAddress);
-  console.log(`core hub ${core.ifname} up with ${implementation}, listen port ${core.listenPort}`);
+  const cliCore = await createCliCore({ dir: lab.dir, tag: lab.tag, octet: lab.octet, endpointHost: sat.hostAddress, cli: CLI, cwd: REPO });
+  core = cliCore;
   rabbit = await startE2eRabbit({ tunnelListen: `${core.coreAddress}:5672` });
-  enrollment = await enrollWireguard(lab.dir, core, rabbit, { satelliteId: SAT_ID, hostOffset: 2, endpointHost: sat.hostAddress, fileName: 'sat.yaml' });
-  await core.setPeers([{ satelliteId: SAT_ID, publicKey: enrollment.keys.publicKey, presharedKey: enrollment.presharedKey, address: enrollment.address }]);
+  cliCore.start(rabbit.nodeName);
+  enrollment = await core.enroll(SAT_ID, 'sat.yaml');
   model = await connect(`amqp://guest:guest@127.0.0.1:${rabbit.loopbackPort}/`);
   model.on('error', () => {});
   collector = await openCollector(model);
@@ -168,14 +168,10 @@ test('cutting the underlay for 30 s loses no job of a steady stream', { timeout:
 
 test('rotate under a steady stream loses no job, and the old key no longer handshakes', { timeout: 240_000 }, async () => {
   const old = enrollment;
-  const next = await enrollWireguard(lab.dir, core, rabbit, {
-    satelliteId: SAT_ID, hostOffset: 3, endpointHost: sat.hostAddress, fileName: 'sat-rotated.yaml', password: old.answers.broker.password,
-  });
-  // Core side, rotate-satellite: both peers live until --finish.
-  await core.setPeers([
-    { satelliteId: SAT_ID, publicKey: old.keys.publicKey, presharedKey: old.presharedKey, address: old.address },
-    { satelliteId: `${SAT_ID}-rotated`, publicKey: next.keys.publicKey, presharedKey: next.presharedKey, address: next.address },
-  ]);
+  // Core side, rotate-satellite: a new enrollment file; both peers live until --finish.
+  const next = await core.rotate(SAT_ID, 'sat-rotated.yaml');
+  assert.notEqual(next.address, old.address);
+  assert.equal((await core.listPeers()).length, 2);
   const stream = steadyStream('rot', 5);
   await sleep(2_000);
   const started = Date.now();
@@ -185,8 +181,8 @@ test('rotate under a steady stream loses no job, and the old key no longer hands
   await stream.stop();
   assert.equal(rotated.exitCode, 0, `${rotated.stdout}\n${rotated.stderr}\n${foregroundOut.slice(-3000)}`);
   assert.match(rotated.stdout, /fresh handshake/);
-  // Core side, rotate-satellite --finish: the old peer goes.
-  await core.setPeers([{ satelliteId: `${SAT_ID}-rotated`, publicKey: next.keys.publicKey, presharedKey: next.presharedKey, address: next.address }]);
+  // Core side, rotate-satellite --finish: checks the new peer's handshake, then the old peer goes.
+  await core.finish(SAT_ID);
   const { missing, duplicates } = await collector.waitFor(stream.ids, 120_000);
   console.log(`figures: rotate took ${rotateS.toFixed(1)} s; ${stream.ids.length} jobs, lost ${missing.length}, duplicates ${duplicates}`);
   assert.deepEqual(missing, []);

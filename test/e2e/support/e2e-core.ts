@@ -1,70 +1,12 @@
 /**
- * The core side of the end-to-end tests, built from the provision functions:
- * a WireGuard hub in the host namespace on a unique interface name
- * (usmc<tag>, its own /run/wireguard/usmc<tag>.sock), enrollment (answers)
- * files, and a least-privilege broker user per satellite on the test node.
+ * The core side of the end-to-end tests: a WireGuard hub in the host
+ * namespace on a unique interface name (usmc<tag>, its own
+ * /run/wireguard/usmc<tag>.sock), enrollment (answers) files, and a
+ * least-privilege broker user per satellite on the test node.
  */
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import {
-  answersSchema,
-  buildHubConfig,
-  generateKeyPair,
-  generatePresharedKey,
-  parseTunnelSubnet,
-  renderAnswersYaml,
-  renderWgQuickConfig,
-  renderWgSyncConfig,
-  type Answers,
-  type HubPeerInput,
-  type WgKeyPair,
-} from '../../../provision/index.js';
-import { planSatelliteBrokerUser } from '../../../provision/lib/broker-users/satellite-broker-user.js';
-import { bringTunnelDown, bringTunnelUp } from '../../../appliance/lib/tunnel/wg-interface.js';
-import type { E2eRabbit } from './e2e-rabbit.js';
-
-export interface E2eCore {
-  ifname: string;
-  subnet: string;
-  coreAddress: string;
-  listenPort: number;
-  publicKey: string;
-  peers: HubPeerInput[];
-  up(endpointHost: string): Promise<string>;
-  setPeers(peers: HubPeerInput[]): Promise<void>;
-  listPeers(): Promise<string[]>;
-  down(): Promise<void>;
-}
-
-export async function createE2eCore(dir: string, tag: string, octet: number): Promise<E2eCore> {
-  const keys = generateKeyPair();
-  const subnet = `10.232.${octet}.0/24`;
-  const ifname = `usmc${tag}`;
-  const configPath = join(dir, `${ifname}.conf`);
-  const listenPort = 40_000 + (octet % 200) * 100 + Math.floor(Math.random() * 100);
-  let peers: HubPeerInput[] = [];
-  const config = () => buildHubConfig({ subnet: parseTunnelSubnet(subnet), privateKey: keys.privateKey, peers, listenPort });
-  const core: E2eCore = {
-    ifname, subnet, coreAddress: `10.232.${octet}.1`, listenPort, publicKey: keys.publicKey,
-    get peers() { return peers; },
-    async up() {
-      await writeFile(configPath, renderWgQuickConfig(config()), { mode: 0o600 });
-      return bringTunnelUp(configPath);
-    },
-    async setPeers(next) {
-      peers = next;
-      const sync = join(dir, `${ifname}.sync.conf`);
-      await writeFile(sync, renderWgSyncConfig(config()), { mode: 0o600 });
-      await execa('wg', ['syncconf', ifname, sync], { timeout: 15_000 });
-    },
-    async listPeers() {
-      return (await execa('wg', ['show', ifname, 'peers'], { timeout: 15_000 })).stdout.split('\n').filter(Boolean);
-    },
-    down: () => bringTunnelDown(configPath),
-  };
-  return core;
-}
+import type { Answers, WgKeyPair } from '../../../provision/index.js';
 
 export interface Enrollment {
   answers: Answers;
@@ -74,29 +16,63 @@ export interface Enrollment {
   path: string;
 }
 
-/** What core add-satellite / rotate-satellite issue: keys, PSK, an address and the broker login, as an answers file (0600). */
-export async function enrollWireguard(
-  dir: string, core: E2eCore, rabbit: E2eRabbit,
-  input: { satelliteId: string; hostOffset: number; endpointHost: string; password?: string; fileName: string },
-): Promise<Enrollment> {
-  const keys = generateKeyPair();
-  const presharedKey = generatePresharedKey();
-  const address = core.coreAddress.replace(/\.1$/, `.${input.hostOffset}`);
-  const user = planSatelliteBrokerUser({ satelliteId: input.satelliteId, ...(input.password ? { password: input.password } : {}) });
-  if (!input.password) for (const command of user.rabbitmqctl) await rabbit.ctl(command.args, command.stdin);
-  const answers = answersSchema.parse({
-    version: 1,
-    satellite: { id: input.satelliteId, name: 'e2e satellite' },
-    transport: 'wireguard',
-    wireguard: {
-      interface: 'usm0', address: `${address}/32`, privateKey: keys.privateKey, persistentKeepalive: 5,
-      core: { publicKey: core.publicKey, presharedKey, endpoint: `${input.endpointHost}:${core.listenPort}`, address: core.coreAddress },
+/**
+ * The core through the real `usm-appliance core` commands (init, up,
+ * add-satellite, rotate-satellite [--finish], down) under their own --root,
+ * with the broker user created on the test node (--node).
+ */
+export interface CliCore {
+  ifname: string;
+  coreAddress: string;
+  listenPort: number;
+  publicKey: string;
+  enroll(id: string, fileName: string): Promise<Enrollment>;
+  rotate(id: string, fileName: string): Promise<Enrollment>;
+  finish(id: string): Promise<string>;
+  listPeers(): Promise<string[]>;
+  down(): Promise<void>;
+}
+
+export async function createCliCore(input: { dir: string; tag: string; octet: number; endpointHost: string; cli: string[]; cwd: string }): Promise<CliCore & { start(rabbitNode: string): void }> {
+  const { parseAnswersYaml, derivePublicKey } = await import('../../../provision/index.js');
+  const root = join(input.dir, 'core-root');
+  const { mkdir } = await import('node:fs/promises');
+  await mkdir(root, { recursive: true });
+  const ifname = `usmc${input.tag}`;
+  const listenPort = 40_000 + (input.octet % 200) * 100 + Math.floor(Math.random() * 100);
+  let node = '';
+  const core = async (args: string[]) => {
+    const result = await execa(input.cli[0]!, [...input.cli.slice(1), 'core', ...args, '--root', root], { cwd: input.cwd, timeout: 120_000, reject: false });
+    if (result.exitCode !== 0) throw new Error(`core ${args.join(' ')} failed: ${String(result.stderr)}\n${String(result.stdout)}`);
+    return String(result.stdout);
+  };
+  const read = async (path: string): Promise<Enrollment> => {
+    const { readFile } = await import('node:fs/promises');
+    const answers = parseAnswersYaml(await readFile(path, 'utf8'), path);
+    if (answers.transport !== 'wireguard') throw new Error('expected a wireguard enrollment');
+    const privateKey = answers.wireguard.privateKey;
+    return { answers, keys: { privateKey, publicKey: derivePublicKey(privateKey) }, presharedKey: answers.wireguard.core.presharedKey, address: answers.wireguard.address.split('/')[0]!, path };
+  };
+  const init = await core(['init', '--endpoint', `${input.endpointHost}:${listenPort}`, '--subnet', `10.232.${input.octet}.0/24`, '--interface', ifname]);
+  const publicKey = /hub public key: (\S+)/.exec(init)?.[1] ?? '';
+  console.log(`core up: ${(await core(['up'])).trim().split('\n').join(' | ')}`);
+  return {
+    ifname, coreAddress: `10.232.${input.octet}.1`, listenPort, publicKey,
+    start(rabbitNode) { node = rabbitNode; },
+    async enroll(id, fileName) {
+      const path = join(input.dir, fileName);
+      await core(['add-satellite', '--id', id, '--out', path, '--node', node]);
+      return read(path);
     },
-    broker: { username: user.user, password: user.password },
-    poller: { concurrency: 16 },
-    service: { manager: 'foreground' },
-  });
-  const path = join(dir, input.fileName);
-  await writeFile(path, renderAnswersYaml(answers), { mode: 0o600 });
-  return { answers, keys, presharedKey, address, path };
+    async rotate(id, fileName) {
+      const path = join(input.dir, fileName);
+      await core(['rotate-satellite', '--id', id, '--out', path]);
+      return read(path);
+    },
+    finish: (id) => core(['rotate-satellite', '--id', id, '--finish']),
+    async listPeers() {
+      return (await execa('wg', ['show', ifname, 'peers'], { timeout: 15_000 })).stdout.split('\n').filter(Boolean);
+    },
+    async down() { await core(['down']).catch(() => undefined); },
+  };
 }
