@@ -29,7 +29,9 @@ function cells(row: BenchRow): string[] {
 
 export function describeMachineLine(machine: MachineInfo): string {
   const load = machine.loadAtEnd === undefined ? `${machine.loadAtStart}` : `${machine.loadAtStart} -> ${machine.loadAtEnd}`;
-  return `machine: ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGb} GB, Node ${machine.node}, load ${load}`;
+  // Only the start counts: by the end the benchmark's own processes are in the load average.
+  const busy = machine.loadAtStart > machine.cores ? ' (busy before the run: load above the core count, numbers are noisy)' : '';
+  return `machine: ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGb} GB, Node ${machine.node}, load ${load}${busy}`;
 }
 
 /** Pure: the plain-text table printed at the end of a run. */
