@@ -28,7 +28,7 @@ const FAR_DEVICES = 16; // the poller caps in-flight requests per device at 8: 6
  */
 export async function runP1(ctx: RowContext): Promise<BenchRow[]> {
   const size = bySize(ctx.profile, {
-    full: { rounds: 2, warmupMs: 2_000, durationMs: 10_000, farDurationMs: 8_000 },
+    full: { rounds: 3, warmupMs: 2_000, durationMs: 10_000, farDurationMs: 8_000 },
     quick: { rounds: 1, warmupMs: 1_000, durationMs: 4_000, farDurationMs: 4_000 },
     smoke: { rounds: 1, warmupMs: 300, durationMs: 1_000, farDurationMs: 1_000 },
   });

@@ -20,7 +20,7 @@ const MAX_REPETITIONS = 25; // the protocol's default for snmp.walk
  */
 export async function runP2(ctx: RowContext): Promise<BenchRow[]> {
   const size = bySize(ctx.profile, {
-    full: { rows: 10_000, repeats: 9, warmup: 10, e2e: true },
+    full: { rows: 10_000, repeats: 15, warmup: 10, e2e: true },
     quick: { rows: 10_000, repeats: 3, warmup: 5, e2e: true },
     smoke: { rows: 300, repeats: 1, warmup: 1, e2e: false },
   });
