@@ -9,6 +9,7 @@ export interface TunnelDeps {
   env?: Record<string, string | undefined>;
 }
 
+const USERSPACE_FALLBACK = /Falling back to (slow )?userspace implementation/i;
 const NO_KERNEL_MODULE = /Unknown device type|Operation not supported|Protocol not supported|module.*wireguard|RTNETLINK answers: Not supported/i;
 
 /**
@@ -19,8 +20,9 @@ const NO_KERNEL_MODULE = /Unknown device type|Operation not supported|Protocol n
 export async function bringTunnelUp(configPath: string, deps: TunnelDeps = {}): Promise<TunnelImplementation> {
   const run = deps.run ?? runTool;
   const baseEnv = pickEnv(deps.env ?? process.env);
-  const kernel = await run('wg-quick', ['up', configPath], { allowFailure: true, timeoutMs: 60_000, env: { ...baseEnv, WG_QUICK_USERSPACE_IMPLEMENTATION: '' } });
-  if (kernel.exitCode === 0) return 'kernel';
+  const kernel = await run('wg-quick', ['up', configPath], { allowFailure: true, timeoutMs: 60_000, env: baseEnv });
+  // wg-quick itself falls back to wireguard-go when `ip link add ... type wireguard` fails, and says so.
+  if (kernel.exitCode === 0) return USERSPACE_FALLBACK.test(`${kernel.stderr}\n${kernel.stdout}`) ? 'wireguard-go' : 'kernel';
   const said = `${kernel.stderr}\n${kernel.stdout}`;
   if (!NO_KERNEL_MODULE.test(said)) throw new UsmError('E_TUNNEL', `wg-quick up ${configPath} failed: ${lastLines(said)}`);
   // The failed kernel attempt may leave a half-made link behind.
