@@ -78,14 +78,14 @@ const amqpsHub = z.strictObject({
 });
 
 const coreStateObject = z.strictObject({
-    version: z.literal(CORE_STATE_VERSION, { error: `must be ${CORE_STATE_VERSION}` }),
-    transport: z.enum(['wireguard', 'amqps']),
-    /** host:port the satellites dial: the WireGuard endpoint, or the AMQPS listener. */
-    endpoint: endpointField,
-    broker: z.strictObject({ vhost: text().min(1).max(255).regex(/^[^\s\0]+$/, 'must not contain spaces or control characters') }),
-    wireguard: wireguardHub.optional(),
-    amqps: amqpsHub.optional(),
-    satellites: z.array(satelliteRecord),
+  version: z.literal(CORE_STATE_VERSION, { error: `must be ${CORE_STATE_VERSION}` }),
+  transport: z.enum(['wireguard', 'amqps']),
+  /** host:port the satellites dial: the WireGuard endpoint, or the AMQPS listener. */
+  endpoint: endpointField,
+  broker: z.strictObject({ vhost: text().min(1).max(255).regex(/^[^\s\0]+$/, 'must not contain spaces or control characters') }),
+  wireguard: wireguardHub.optional(),
+  amqps: amqpsHub.optional(),
+  satellites: z.array(satelliteRecord),
 });
 
 /** The core's state file (core.yaml): the single source the hub config and every enrollment file are rendered from. */

@@ -54,7 +54,7 @@ export async function planAddSatellite(root: string, state: CoreState, options: 
     secrets = { transport: 'amqps', caPem: ca.certPem, certPem: cert.certPem, keyPem: cert.keyPem };
   }
   const plan = basePlan(next);
-  addEnrollmentFile(plan, root, record, renderEnrollment(next, record, secrets, isoSeconds(now)));
+  addEnrollmentFile(plan, record, renderEnrollment(next, record, secrets, isoSeconds(now)));
   if (!options.noBroker) {
     const [addUser, setPermissions] = user.rabbitmqctl;
     plan.broker.push({ command: addUser!, undo: user.rabbitmqctlRemove }, { command: setPermissions!, undo: [] });
@@ -119,7 +119,7 @@ export async function planRotationStart(root: string, state: CoreState, options:
     secrets = { transport: 'amqps', caPem: ca.certPem, certPem: cert.certPem, keyPem: cert.keyPem };
   }
   const plan = basePlan(next);
-  addEnrollmentFile(plan, root, updated, renderEnrollment(next, updated, secrets, isoSeconds(now)));
+  addEnrollmentFile(plan, updated, renderEnrollment(next, updated, secrets, isoSeconds(now)));
   plan.summary.unshift(
     `rotation of satellite ${sat.id} started${updated.rotation.wireguard ? `: new peer at ${updated.rotation.wireguard.address} next to ${sat.wireguard?.address ?? '?'}` : ': new client certificate'}`,
     `new enrollment file: ${enrollmentHostPath(root, updated)}`,
@@ -222,7 +222,7 @@ function basePlan(state: CoreState): CorePlan {
   return plan;
 }
 
-function addEnrollmentFile(plan: CorePlan, root: string, sat: SatelliteRecord, content: string): void {
+function addEnrollmentFile(plan: CorePlan, sat: SatelliteRecord, content: string): void {
   if (sat.enrollmentFile !== undefined) plan.externalFiles.push({ path: sat.enrollmentFile, content, mode: 0o600 });
   else plan.files.push({ path: defaultEnrollmentPath(sat.id), content, mode: 0o600 });
 }
