@@ -67,5 +67,8 @@ function lastLines(text: string): string {
 function pickEnv(env: Record<string, string | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) if (value !== undefined) out[key] = value;
+  // With LOG_LEVEL set, the daemonised wireguard-go keeps wg-quick's stdout/stderr open and wg-quick never
+  // seems to finish; empty, it detaches onto /dev/null. (execa merges process.env, so it must be overridden.)
+  out.LOG_LEVEL = '';
   return out;
 }
