@@ -12,7 +12,7 @@ const inputSchema = z
     nodePath: absolutePath.default('/usr/bin/node'),
     /** Absolute path of the poller's entry script (dist/poller/bin.js). */
     scriptPath: absolutePath,
-    envFile: absolutePath.default('/etc/usm-poller/poller.env'),
+    envFile: absolutePath.default('/etc/usm-appliance/poller.env'),
     transport: z.enum(['wireguard', 'amqps', 'plain']),
     /** wg-quick interface the unit is bound to (wireguard transport). */
     wgInterface: z.string().regex(/^[A-Za-z0-9_=+.-]{1,15}$/, 'must be a wg-quick interface name').default('usm0'),
