@@ -18,15 +18,36 @@ export function scrubSecrets(text: string, secrets: readonly string[]): string {
 
 const SECRET_KEY = /(community|password|passphrase|secret|key|token|psk)$/i;
 
-/** Collects string values under secret-looking keys, at any depth. */
-export function collectSecrets(value: unknown, found: string[] = []): string[] {
-  if (Array.isArray(value)) {
-    for (const item of value) collectSecrets(item, found);
-  } else if (value !== null && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      if (typeof item === 'string' && SECRET_KEY.test(key)) found.push(item);
-      else collectSecrets(item, found);
+/**
+ * Collects string values under secret-looking keys, at any depth. Iterative,
+ * so a hostile, deeply nested body cannot overflow the stack.
+ */
+export function collectSecrets(value: unknown): string[] {
+  const found: string[] = [];
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (Array.isArray(item)) {
+      for (const element of item) stack.push(element);
+    } else if (item !== null && typeof item === 'object') {
+      for (const [key, child] of Object.entries(item)) {
+        if (typeof child === 'string' && SECRET_KEY.test(key)) found.push(child);
+        else stack.push(child);
+      }
     }
   }
   return found;
+}
+
+/** Nesting depth of a parsed JSON value (iterative). */
+export function measureDepth(value: unknown): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (item === null || typeof item !== 'object') continue;
+    deepest = Math.max(deepest, depth + 1);
+    for (const child of Array.isArray(item) ? item : Object.values(item)) stack.push([child, depth + 1]);
+  }
+  return deepest;
 }

@@ -127,6 +127,17 @@ describe('poller against the real broker: protocol v1', { timeout: 120_000 }, ()
     assert.equal(poller.child.exitCode, null, 'the poller keeps running');
   });
 
+  it('dead-letters a job whose result nothing can receive, instead of acking it into nowhere', async () => {
+    const dead = `${QUEUE}.dead`;
+    await channel.purgeQueue(dead);
+    channel.sendToQueue(QUEUE, Buffer.from(JSON.stringify({ v: 1, id: 'lost-reply', type: 'tcp.check', target: { host: '127.0.0.1', port: openPort } })), {
+      contentType: 'application/json', replyTo: 'no-such-reply-queue', correlationId: 'corr-lost',
+    });
+    const message = await waitForMessage(channel, dead);
+    assert.equal(JSON.parse(message.content.toString()).id, 'lost-reply');
+    await poller.waitForLog((r) => r.msg === 'result was unroutable; the job goes to the dead-letter queue' && r.job === 'lost-reply');
+  });
+
   it('runs many jobs at once, not one at a time', async () => {
     const replies = await Promise.all(Array.from({ length: 200 }, (_, i) =>
       client.request(QUEUE, { v: 1, id: `many-${i}`, type: 'tcp.check', target: { host: '127.0.0.1', port: openPort } }, 20_000)));

@@ -60,6 +60,13 @@ describe('decodeJob (pure)', () => {
     assert.deepEqual(decoded.invalid.secrets, ['sekret1']);
   });
 
+  it('rejects hostile nesting without overflowing the stack', () => {
+    const deep = `{"v":1,"id":"d","type":"tcp.check","params":{"a":${'['.repeat(10_000)}${']'.repeat(10_000)}}}`;
+    const decoded = decodeJob(Buffer.from(deep), {}, { ...options, maxBytes: 1_000_000 });
+    assert.ok(!decoded.ok);
+    assert.match(decoded.invalid.problems[0]!, /nested deeper than 32 levels/);
+  });
+
   it('rejects bodies over the size limit before parsing', () => {
     const decoded = decodeJob(Buffer.alloc(5000, 0x7b), {}, options);
     assert.ok(!decoded.ok);

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { createVhost, type TestVhost } from '../support/broker.js';
 import { startPoller, type PollerProcess } from '../support/poller-process.js';
 import { JobClient } from '../../appliance/lib/job/job-client.js';
+import { splitListen } from '../../poller/lib/health/health-server.js';
 
 const BIN = fileURLToPath(new URL('../../poller/bin.ts', import.meta.url));
 const health = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', BIN, 'health', ...args], { encoding: 'utf8', timeout: 30_000 });
@@ -77,6 +78,14 @@ describe('poller health: status file, /healthz, /metrics', { timeout: 90_000 }, 
     const missing = health(['--file', join(dir, 'absent.json')]);
     assert.equal(missing.status, 1);
     assert.match(missing.stderr, /^unhealthy: no status/);
+  });
+
+  it('refuses every spelling of an unspecified address', () => {
+    for (const listen of ['0.0.0.0:1', '[::]:1', '[0:0:0:0:0:0:0:0]:1', '[::ffff:0.0.0.0]:1']) {
+      assert.throws(() => splitListen(listen), /refusing an unspecified address/, listen);
+    }
+    for (const listen of ['0:1', '0.0:1']) assert.throws(() => splitListen(listen), /must be a plain IPv4/, listen);
+    assert.deepEqual(splitListen('[fd00::2]:9464'), { host: 'fd00::2', port: 9464 });
   });
 
   it('refuses to serve metrics on an unspecified address', () => {

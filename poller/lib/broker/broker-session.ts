@@ -50,9 +50,6 @@ export class BrokerSession {
         channel.on('error', (error: Error) => options.log.warn({ channel: name, err: describeError(error) }, 'broker channel error'));
         channel.on('close', () => session.#end(new Error(`${name} channel closed`)));
       }
-      confirmChannel.on('return', (message: ConsumeMessage) =>
-        options.log.warn({ routingKey: message.fields.routingKey }, 'result was unroutable: nothing is bound to receive it'),
-      );
       model.on('close', (error?: Error) => session.#end(error ?? new Error('connection closed')));
       await consumeChannel.prefetch(options.prefetch, false);
       return session;
@@ -109,6 +106,7 @@ export class BrokerSession {
   async close(): Promise<void> {
     if (this.#open) {
       this.#open = false;
+      this.publisher.release();
       this.#markClosed(undefined);
       await this.consumeChannel.close().catch(() => {});
       await this.confirmChannel.close().catch(() => {});
@@ -119,6 +117,7 @@ export class BrokerSession {
   #end(reason: Error | undefined): void {
     if (!this.#open) return;
     this.#open = false;
+    this.publisher.release();
     this.#markClosed(reason);
     if (reason) this.log.debug({ reason: reason.message }, 'broker session ended');
     // A broken channel leaves the connection half alive; close it so the next session starts clean.

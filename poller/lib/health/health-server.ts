@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import ipaddr from 'ipaddr.js';
 import type { Logger } from '../../../common/logger.js';
 import { UsmError } from '../../../common/usm-error.js';
 import type { PollerMetrics } from './poller-metrics.js';
@@ -42,7 +43,11 @@ export function splitListen(listen: string): { host: string; port: number } {
   const match = /^\[?([0-9a-fA-F:.]+)\]?:(\d{1,5})$/.exec(listen);
   if (!match) throw new UsmError('E_CONFIG', `USM_POLLER_HTTP_LISTEN: "${listen}" must be ADDRESS:PORT`);
   const host = match[1]!;
-  if (host === '0.0.0.0' || host === '::' || /^0*:?:0*$/.test(host)) {
+  // Parse rather than compare text: "0", "0.0" and "[0:0:0:0:0:0:0:0]" all bind every interface too.
+  if (!ipaddr.isValid(host) || (ipaddr.IPv4.isValid(host) && !ipaddr.IPv4.isValidFourPartDecimal(host))) {
+    throw new UsmError('E_CONFIG', `USM_POLLER_HTTP_LISTEN: "${host}" must be a plain IPv4 (a.b.c.d) or IPv6 address`);
+  }
+  if (ipaddr.process(host).range() === 'unspecified') {
     throw new UsmError('E_CONFIG', 'USM_POLLER_HTTP_LISTEN: refusing an unspecified address; give the tunnel address');
   }
   return { host, port: Number(match[2]) };

@@ -9,7 +9,7 @@ import type { Logger } from '../../../common/logger.js';
 export async function notifySystemdReady(env: Record<string, string | undefined>, log: Logger): Promise<void> {
   if (!env.NOTIFY_SOCKET) return;
   try {
-    await execa('systemd-notify', ['--ready', `--pid=${process.pid}`, '--status=connected and consuming'], { timeout: 5_000, env: { NOTIFY_SOCKET: env.NOTIFY_SOCKET } });
+    await execa('systemd-notify', ['--ready', `--pid=${process.pid}`, '--status=connected and consuming'], { timeout: 5_000, extendEnv: false, env: { NOTIFY_SOCKET: env.NOTIFY_SOCKET, PATH: env.PATH ?? '/usr/bin:/bin' } });
   } catch (error) {
     log.warn({ err: (error as Error).message }, 'systemd-notify failed');
   }

@@ -2,7 +2,7 @@ import type { Executor } from '../executors/executor.js';
 import type { JobTarget } from './job-schema.js';
 import { jobEnvelopeSchema } from './job-schema.js';
 import { listZodProblems } from '../../../common/zod-problems.js';
-import { collectSecrets } from '../../../common/secret-text.js';
+import { collectSecrets, measureDepth } from '../../../common/secret-text.js';
 
 export interface MessageMeta {
   messageId?: string | undefined;
@@ -39,6 +39,7 @@ export interface DecodeOptions {
 }
 
 const SAFE_TYPE = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+const MAX_DEPTH = 32;
 
 /** Pure: bytes + AMQP properties in, a runnable job or the reasons it is invalid out. */
 export function decodeJob(body: Uint8Array, meta: MessageMeta, options: DecodeOptions): DecodedJob {
@@ -61,6 +62,8 @@ export function decodeJob(body: Uint8Array, meta: MessageMeta, options: DecodeOp
     return invalid([`body: not valid JSON (${(error as Error).message})`]);
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return invalid(['body: must be a JSON object']);
+  // No job type needs more; deeper bodies are hostile and would only cost stack and CPU further on.
+  if (measureDepth(raw) > MAX_DEPTH) return invalid([`body: nested deeper than ${MAX_DEPTH} levels`]);
   const record = raw as Record<string, unknown>;
 
   const envelope = jobEnvelopeSchema.safeParse(record);

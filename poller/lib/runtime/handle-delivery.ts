@@ -24,6 +24,16 @@ export interface DeliveryContext {
  * session died meanwhile the delivery is left to the broker, which redelivers.
  */
 export async function handleDelivery(message: ConsumeMessage, session: BrokerSession, ctx: DeliveryContext): Promise<void> {
+  try {
+    await processDelivery(message, session, ctx);
+  } catch (error) {
+    // A bug must not leave the delivery unsettled (it would hold a prefetch slot until the link drops).
+    ctx.log.error({ err: describeError(error) }, 'unexpected failure handling a job; dead-lettering it');
+    session.deadLetter(message);
+  }
+}
+
+async function processDelivery(message: ConsumeMessage, session: BrokerSession, ctx: DeliveryContext): Promise<void> {
   const props = message.properties;
   const meta = { messageId: stringOrUndefined(props.messageId), correlationId: stringOrUndefined(props.correlationId) };
   const route = { replyTo: stringOrUndefined(props.replyTo), correlationId: meta.correlationId };
@@ -51,11 +61,20 @@ export async function handleDelivery(message: ConsumeMessage, session: BrokerSes
 
   const result = buildResult(parts, ctx.identity);
   const body = Buffer.from(scrubSecrets(JSON.stringify(result), secrets));
+  let outcome: 'confirmed' | 'unroutable';
   try {
-    await session.publisher.publish(result, body, route);
+    outcome = await session.publisher.publish(result, body, route);
   } catch (error) {
     ctx.log.warn({ job: result.id, err: describeError(error) }, 'result not confirmed; the job will be redelivered');
     session.requeue(message);
+    return;
+  }
+  if (outcome === 'unroutable') {
+    // Nothing would receive the result (reply queue gone, nothing bound to the results exchange):
+    // keep the job in the dead-letter queue rather than ack it into nowhere.
+    ctx.log.warn({ job: result.id, replyTo: route.replyTo ?? null }, 'result was unroutable; the job goes to the dead-letter queue');
+    session.deadLetter(message);
+    ctx.onResult?.(result);
     return;
   }
   const settled = decoded.ok ? session.ack(message) : session.deadLetter(message);
