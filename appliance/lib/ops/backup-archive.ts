@@ -138,7 +138,8 @@ export function decodeBackup(archive: Buffer, passphrase?: string): BackupConten
   const entries = parsed.data.entries.map((e): BackupEntry => {
     const data = e.data === undefined ? undefined : Buffer.from(e.data, 'base64');
     if (e.type === 'file' && (!data || sha256(data) !== e.sha256)) throw new UsmError('E_BACKUP_AUTH', `${e.path}: content does not match its checksum`);
-    return { path: e.path, type: e.type, mode: e.mode, uid: e.uid, gid: e.gid, ...(data ? { data } : {}) };
+    // Permission bits only: no archive restores a setuid, setgid or sticky bit.
+    return { path: e.path, type: e.type, mode: e.mode & 0o777, uid: e.uid, gid: e.gid, ...(data ? { data } : {}) };
   });
   return { createdAt: parsed.data.createdAt, hostname: parsed.data.hostname, version: parsed.data.version, entries };
 }

@@ -1,5 +1,5 @@
 import { lstat, readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join, posix } from 'node:path';
 import { UsmError } from '../../../common/usm-error.js';
 import { underRoot } from '../plan/file-plan.js';
 import type { BackupEntry } from './backup-archive.js';
@@ -22,6 +22,38 @@ export const BACKUP_SOURCES: ReadonlyArray<{ path: string; match?: RegExp }> = [
 
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
 
+/**
+ * Why restore must refuse this archive entry, or null when it is one that
+ * `collectBackupEntries` could have produced: a normalized absolute path at or
+ * under a whole-tree source, or a file directly in a filtered source whose
+ * name matches. Pure. An archive is input (a plain one can be edited by
+ * anyone who can write the file), so this is what keeps a restore as root
+ * from writing /root/.ssh/authorized_keys.
+ */
+export function checkBackupEntryPath(path: string, type: 'file' | 'dir', sources = BACKUP_SOURCES): string | null {
+  if (!path.startsWith('/') || path.length === 1) return 'not an absolute path below /';
+  if (/[\x00-\x1f\x7f]/.test(path)) return 'contains control characters';
+  if (path.endsWith('/') || posix.normalize(path) !== path || path.split('/').some((part) => part === '.' || part === '..')) {
+    return 'not a normalized path (no //, ., .. or trailing /)';
+  }
+  for (const source of sources) {
+    if (source.match) {
+      if (dirname(path) === source.path && source.match.test(basename(path))) return type === 'file' ? null : `a directory where ${source.path} holds only files`;
+    } else if (path === source.path || path.startsWith(`${source.path}/`)) {
+      return null;
+    }
+  }
+  return 'outside the backup set';
+}
+
+/** The source an in-set path belongs to (the top directory restore must not see through a link). */
+export function backupSourceOf(path: string, sources = BACKUP_SOURCES): string | null {
+  for (const source of sources) {
+    if (source.match ? dirname(path) === source.path : path === source.path || path.startsWith(`${source.path}/`)) return source.path;
+  }
+  return null;
+}
+
 /** Reads every file of the backup set under `root`. Symbolic links and special files are refused, not followed. */
 export async function collectBackupEntries(root: string, sources = BACKUP_SOURCES): Promise<BackupEntry[]> {
   const entries: BackupEntry[] = [];
@@ -43,7 +75,8 @@ export async function collectBackupEntries(root: string, sources = BACKUP_SOURCE
 async function addTree(root: string, path: string, entries: BackupEntry[], recurse: boolean): Promise<void> {
   const hostPath = underRoot(root, path);
   const info = await lstat(hostPath);
-  const owner = { mode: info.mode & 0o7777, uid: info.uid, gid: info.gid };
+  // Permission bits only: restore never sets setuid, setgid or sticky bits either.
+  const owner = { mode: info.mode & 0o777, uid: info.uid, gid: info.gid };
   if (info.isFile()) {
     if (info.size > MAX_FILE_BYTES) throw new UsmError('E_BACKUP', `${path}: ${info.size} bytes is larger than a configuration file can be (limit ${MAX_FILE_BYTES})`);
     entries.push({ path, type: 'file', ...owner, data: await readFile(hostPath) });

@@ -1,9 +1,13 @@
 import { chmod, chown, lstat, mkdir, readFile, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../../../common/atomic-file.js';
 import { UsmError, describeError } from '../../../common/usm-error.js';
 import { renderChangeDiff, underRoot, type FileChange } from '../plan/file-plan.js';
 import type { BackupEntry } from './backup-archive.js';
+import { backupSourceOf, checkBackupEntryPath } from './backup-set.js';
+
+/** Permission bits only: an archive cannot make a setuid, setgid or sticky file or directory. */
+export const RESTORE_MODE_MASK = 0o777;
 
 export type RestoreAction = 'create' | 'unchanged' | 'chmod' | 'differs' | 'mkdir' | 'exists';
 
@@ -15,8 +19,26 @@ export interface RestoreItem {
   previousMode: number | null;
 }
 
-/** Compares each archived entry with what is under `root`. Reads only. */
-export async function planRestore(root: string, entries: readonly BackupEntry[]): Promise<RestoreItem[]> {
+/**
+ * Compares each archived entry with what is under `root`. Reads only.
+ * Refuses the whole archive, naming the entries, when one lies outside the
+ * backup set or when a directory on the way is a symbolic link (writing
+ * through it would land outside the set).
+ */
+export async function planRestore(root: string, archived: readonly BackupEntry[]): Promise<RestoreItem[]> {
+  const outside = archived.flatMap((entry) => {
+    const problem = checkBackupEntryPath(entry.path, entry.type);
+    return problem === null ? [] : [`${JSON.stringify(entry.path)}: ${problem}`];
+  });
+  if (outside.length > 0) {
+    throw new UsmError('E_RESTORE_OUTSIDE', `the archive names ${outside.length} entr${outside.length === 1 ? 'y' : 'ies'} that a backup never holds; nothing was changed (was it made by usm-appliance backup?):`, { problems: outside });
+  }
+  const entries = archived.map((entry) => ({ ...entry, mode: entry.mode & RESTORE_MODE_MASK }));
+  const links = new Set<string>();
+  for (const entry of entries) for (const link of await findLinksOnTheWay(root, entry.path)) links.add(link);
+  if (links.size > 0) {
+    throw new UsmError('E_RESTORE', 'a directory of the backup set is a symbolic link; restore does not write through links (replace it with a directory):', { problems: [...links] });
+  }
   const items: RestoreItem[] = [];
   for (const entry of entries) {
     const hostPath = underRoot(root, entry.path);
@@ -68,7 +90,7 @@ export async function applyRestore(items: readonly RestoreItem[], options: { for
   const done: RestoreItem[] = [];
   try {
     for (const item of items) {
-      const { entry } = item;
+      const entry = { ...item.entry, mode: item.entry.mode & RESTORE_MODE_MASK };
       if (entry.type === 'dir') {
         if (item.action === 'mkdir') {
           await mkdir(item.hostPath, { recursive: true, mode: entry.mode });
@@ -88,6 +110,22 @@ export async function applyRestore(items: readonly RestoreItem[], options: { for
     throw new UsmError('E_RESTORE', `could not restore ${items.find((i) => !done.includes(i) && i.entry.type === 'file' && i.action !== 'unchanged')?.entry.path ?? 'a file'}: ${describeError(error)}; files written so far were put back`, { cause: error });
   }
   return done.length;
+}
+
+/** The directories from the entry's source down to the entry's parent that are symbolic links under `root`. */
+async function findLinksOnTheWay(root: string, path: string): Promise<string[]> {
+  const source = backupSourceOf(path);
+  if (source === null) return [];
+  const links: string[] = [];
+  let current = source;
+  const below = path === source ? [] : path.slice(source.length + 1).split('/').slice(0, -1);
+  for (const part of [null, ...below]) {
+    if (part !== null) current = join(current, part);
+    const info = await lstat(underRoot(root, current)).catch(() => null);
+    if (!info) break;
+    if (info.isSymbolicLink()) links.push(current);
+  }
+  return links;
 }
 
 async function rollBack(done: readonly RestoreItem[]): Promise<void> {
