@@ -41,7 +41,9 @@ export async function runChild(run: ChildRun): Promise<ChildExit> {
     reject: false,
     buffer: false,
     stripFinalNewline: false,
-    env: { LC_ALL: 'C', LANG: 'C' },
+    // Not the poller's environment: it holds US_AMQP_DSN (the broker password) and other secrets a child has no use for.
+    extendEnv: false,
+    env: childEnv(),
   });
   const pid = subprocess.pid;
   const stdout: string[] = [];
@@ -67,6 +69,14 @@ export async function runChild(run: ChildRun): Promise<ChildExit> {
     stderr: stderr.join('\n'),
     spawnError: pid === undefined ? result.shortMessage : undefined,
   };
+}
+
+// Where fping/ping and a distribution's wrappers find their helpers when the poller runs without a PATH.
+const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** The whole environment of a child: PATH and the C locale (the parsers read English messages), nothing else. */
+export function childEnv(parent: NodeJS.ProcessEnv = process.env): { PATH: string; LC_ALL: string } {
+  return { PATH: parent.PATH || DEFAULT_PATH, LC_ALL: 'C' };
 }
 
 function readLines(stream: NodeJS.ReadableStream | null, onLine: (line: string) => void): Promise<void> {
