@@ -11,7 +11,7 @@ import { describeError, UsmError } from '../common/usm-error.js';
 import { parseBenchArgs, type RowId } from './lib/bench-options.js';
 import type { BenchRow } from './lib/bench-row.js';
 import { CleanupStack } from './lib/cleanup-stack.js';
-import { buildPoller } from './lib/poller-build.js';
+import { buildPoller, makeBuildDir } from './lib/poller-build.js';
 import { currentLoad, describeMachine } from './lib/machine-info.js';
 import { renderMarkdown, renderTextTable, type BenchReport } from './lib/render-report.js';
 import type { RowContext } from './lib/row-context.js';
@@ -54,9 +54,9 @@ async function main(): Promise<number> {
   const needsPoller = options.only.some((id) => id !== 'p3') && options.profile !== 'smoke' && !options.tsx;
   if (needsPoller) {
     note('bench: compiling the poller (tsc) so it runs as shipped');
-    const build = await buildPoller();
-    runCleanup.push('poller build', () => build.remove());
-    pollerBin = build.bin;
+    const buildDir = await makeBuildDir();
+    runCleanup.push('poller build', () => buildDir.remove());
+    pollerBin = (await buildPoller(buildDir)).bin;
   }
   const rows: BenchRow[] = [];
   const failures: BenchReport['failures'] = [];

@@ -12,6 +12,12 @@ export interface PollerBuild {
   remove(): Promise<void>;
 }
 
+/** A temp dir for the build; create it (and register its removal) before building, so an interrupt cannot leak it. */
+export async function makeBuildDir(): Promise<{ dir: string; remove(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'usm-bench-build-'));
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
 /**
  * Compiles the working tree (tsconfig.build.json) into a temp dir, so the
  * benchmarks measure the poller as it ships (plain node on tsc output), not
@@ -19,9 +25,8 @@ export interface PollerBuild {
  * older than the sources. Type errors elsewhere in a tree under work do not
  * stop tsc from emitting, so only a missing output counts as a failure.
  */
-export async function buildPoller(): Promise<PollerBuild> {
-  const dir = await mkdtemp(join(tmpdir(), 'usm-bench-build-'));
-  const remove = () => rm(dir, { recursive: true, force: true });
+export async function buildPoller(target?: { dir: string; remove(): Promise<void> }): Promise<PollerBuild> {
+  const { dir, remove } = target ?? (await makeBuildDir());
   try {
     const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
     const out = await execa(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', join(dir, 'dist'), '--sourceMap', 'false'], {
