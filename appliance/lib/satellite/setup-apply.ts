@@ -1,9 +1,9 @@
 import { lookup } from 'node:dns/promises';
-import { readFile, rm } from 'node:fs/promises';
+import { lstat, readFile, rm } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { writeFileAtomic } from '../../../common/atomic-file.js';
-import { UsmError } from '../../../common/usm-error.js';
+import { UsmError, describeError } from '../../../common/usm-error.js';
 import { DEFAULT_WG_PORT, parseEndpoint, type Answers } from '../../../provision/index.js';
 import type { HealthSnapshot } from '../../../poller/lib/health/health-snapshot.js';
 import { applyFileChanges, rollBackFileChanges } from '../plan/apply-files.js';
@@ -69,13 +69,6 @@ export async function applySetup(answers: Answers, o: SetupOptions): Promise<Set
     return { kind: 'unchanged' };
   }
 
-  const done = await runStep('files', () => applyFileChanges(changes));
-  const removed = await removeStale(o.root, stale);
-  const rollBackFiles = async () => {
-    await rollBackFileChanges(done);
-    for (const file of removed) await writeFileAtomic(file.hostPath, file.content, { mode: file.mode });
-  };
-  for (const change of done) o.say(`${change.action.padEnd(7)} ${change.path}`);
   const newState: SatelliteState = {
     version: 1,
     satelliteId: answers.satellite.id,
@@ -87,19 +80,31 @@ export async function applySetup(answers: Answers, o: SetupOptions): Promise<Set
     appliedAt: new Date().toISOString(),
     ...(o.rotation ? { rotatedAt: new Date().toISOString(), ...o.rotation } : state?.rotatedAt ? { rotatedAt: state.rotatedAt, rotatedFromAddress: state.rotatedFromAddress } : {}),
   };
-  if (o.noStart) {
-    await writeSatelliteState(o.root, layout.stateFile, newState);
-    return { kind: 'files-only', changes: done };
-  }
-  const wgChanged = done.some((change) => change.path === layout.wireguardConfig);
+  // applyFileChanges puts its own files back when it fails; from then on this try owns the rollback.
+  const done = await runStep('files', () => applyFileChanges(changes));
+  const removed: RemovedFile[] = [];
+  let runtimeTouched = false;
   try {
+    await runStep('files', () => removeStale(o.root, stale, removed));
+    for (const change of done) o.say(`${change.action.padEnd(7)} ${change.path}`);
+    if (o.noStart) {
+      await runStep('state', () => writeSatelliteState(o.root, layout.stateFile, newState));
+      return { kind: 'files-only', changes: done };
+    }
+    const wgChanged = done.some((change) => change.path === layout.wireguardConfig);
+    runtimeTouched = true;
     const outcome = await startRuntime(answers, o, wgChanged || done.length > 0);
-    await writeSatelliteState(o.root, layout.stateFile, newState);
+    // Last: the state names the new files only once everything else worked.
+    await runStep('state', () => writeSatelliteState(o.root, layout.stateFile, newState)).catch(async (error: unknown) => {
+      await outcome.runner?.stop().catch(() => undefined);
+      throw error;
+    });
     return { ...outcome, changes: done };
   } catch (error) {
     o.say('setup failed: putting the previous configuration back');
-    await rollBackFiles();
-    await restorePrevious(answers, o, done, run).catch((restoreError: unknown) => o.say(`could not restore everything: ${String(restoreError)}`));
+    await rollBackFileChanges(done);
+    for (const file of [...removed].reverse()) await writeFileAtomic(file.hostPath, file.content, { mode: file.mode });
+    if (runtimeTouched) await restorePrevious(answers, o, done, run).catch((restoreError: unknown) => o.say(`could not restore everything: ${String(restoreError)}`));
     throw error;
   }
 }
@@ -198,16 +203,35 @@ async function restorePrevious(answers: Answers, o: SetupOptions, done: readonly
   }
 }
 
-async function removeStale(root: string, paths: readonly string[]): Promise<Array<{ hostPath: string; content: string; mode: number }>> {
-  const removed: Array<{ hostPath: string; content: string; mode: number }> = [];
+interface RemovedFile {
+  hostPath: string;
+  content: Buffer;
+  mode: number;
+}
+
+/**
+ * Removes files an earlier setup installed that the new answers no longer
+ * want, recording each (content and mode) in `removed` before it goes, so
+ * the caller can put them back when this or a later step fails. A path that
+ * is there but not a regular file, or that cannot be removed, is a failure.
+ */
+async function removeStale(root: string, paths: readonly string[], removed: RemovedFile[]): Promise<void> {
   for (const path of paths) {
     const hostPath = underRoot(root, path);
-    const content = await readFile(hostPath, 'utf8').catch(() => null);
-    if (content === null) continue;
-    removed.push({ hostPath, content, mode: 0o600 });
-    await rm(hostPath, { force: true });
+    const info = await lstat(hostPath).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return null;
+      throw error;
+    });
+    if (!info) continue;
+    if (!info.isFile()) throw new UsmError('E_WRITE', `cannot remove ${hostPath} (installed by an earlier setup, no longer wanted): it is not a regular file any more`);
+    const file = { hostPath, content: await readFile(hostPath), mode: info.mode & 0o777 };
+    try {
+      await rm(hostPath);
+    } catch (error) {
+      throw new UsmError('E_WRITE', `cannot remove ${hostPath} (installed by an earlier setup, no longer wanted): ${describeError(error)}`, { cause: error });
+    }
+    removed.push(file);
   }
-  return removed;
 }
 
 /** The core's endpoint as an address: the firewall rule needs one. */
