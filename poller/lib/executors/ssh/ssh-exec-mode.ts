@@ -59,14 +59,16 @@ export class ExecCommandRun {
       let channel: ClientChannel | undefined;
       let finished = false;
       // OpenSSH answers our close only once the remote process exits, so a stuck command is abandoned, not awaited.
+      // A device that never answers the channel open is abandoned too: the channel, should it come late, is closed on arrival.
       const abandon = () => {
-        if (!channel) return;
-        try {
-          channel.signal('KILL');
-        } catch {
-          // The channel may already be gone.
+        if (channel) {
+          try {
+            channel.signal('KILL');
+          } catch {
+            // The channel may already be gone.
+          }
+          channel.close();
         }
-        channel.close();
         finish({ kind: 'done' });
       };
       const timer = setTimeout(() => {
@@ -100,14 +102,14 @@ export class ExecCommandRun {
             return resolve({ kind: 'error', code: 'E_CHANNEL', message: `command "${command}": the device refused an exec channel (${error.message}); try mode "shell"` });
           }
           channel = opened;
-          if (timedOut) return abandon();
+          channel.on('error', () => {});
+          channel.stderr.on('error', () => {});
+          if (finished) return abandon();
           const onChunk = (sink: CappedText) => (chunk: Buffer) => {
             if (!finished && !sink.push(chunk)) abandon();
           };
           channel.on('data', onChunk(running.stdout));
           channel.stderr.on('data', onChunk(running.stderr));
-          channel.on('error', () => {});
-          channel.stderr.on('error', () => {});
           channel.on('exit', (code: number | null, signalName?: string) => {
             exitCode = typeof code === 'number' ? code : null;
             if (typeof signalName === 'string') signal = signalName;
