@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Client, type AnyAuthMethod, type AuthenticationType, type ConnectConfig, type NextAuthHandler } from 'ssh2';
+import { Client, type AnyAuthMethod, type AuthenticationType, type ConnectConfig, type NextAuthHandler, type ParsedKey } from 'ssh2';
 import type { SshParams, AlgorithmOverrides } from './ssh-params.js';
 import { normalizeHostKeyPin } from './ssh-params.js';
 import { classifyConnectError } from '../cli-session/connect-error.js';
@@ -12,6 +12,8 @@ export interface SshConnectOptions {
   host: string;
   port: number;
   params: SshParams;
+  /** params.privateKey already decrypted (once per job: decryption of an encrypted key is costly); required when the params have one. */
+  privateKey?: ParsedKey | undefined;
   /** Budget for TCP connect + key exchange + authentication. */
   readyTimeoutMs: number;
   signal: AbortSignal;
@@ -71,7 +73,7 @@ export function connectSsh(options: SshConnectOptions): Promise<SshConnectResult
         }
         return true;
       },
-      authHandler: buildAuthHandler(params),
+      authHandler: buildAuthHandler(params, options.privateKey),
     };
     const algorithms = buildAlgorithms(params.algorithms);
     if (algorithms) config.algorithms = algorithms;
@@ -98,12 +100,10 @@ function buildAlgorithms(overrides: AlgorithmOverrides | undefined): ConnectConf
 }
 
 /** Tries public key, then password, then keyboard-interactive answering every prompt with the password; skips what the server does not offer. */
-function buildAuthHandler(params: SshParams) {
+function buildAuthHandler(params: SshParams, privateKey: ParsedKey | undefined) {
   const methods: AnyAuthMethod[] = [];
   const username = params.username;
-  if (params.privateKey !== undefined) {
-    methods.push({ type: 'publickey', username, key: params.privateKey, ...(params.passphrase === undefined ? {} : { passphrase: params.passphrase }) });
-  }
+  if (privateKey !== undefined) methods.push({ type: 'publickey', username, key: privateKey });
   if (params.password !== undefined) {
     const password = params.password;
     methods.push({ type: 'password', username, password });

@@ -1,4 +1,4 @@
-import ssh2 from 'ssh2';
+import type { ParsedKey } from 'ssh2';
 import type { Executor, ExecutorGroup, ExecutorOptions, Outcome } from '../executor.js';
 import { failed } from '../executor.js';
 import { compileRegex } from '../cli-session/cli-params.js';
@@ -6,6 +6,7 @@ import { OutputBudget } from '../cli-session/output-budget.js';
 import type { ShellOutput, ShellStop } from '../cli-session/shell-commands.js';
 import { sshParamsSchema, type SshParams } from './ssh-params.js';
 import { connectSsh } from './ssh-connect.js';
+import { checkPrivateKey, decryptPrivateKey } from './private-key.js';
 import { ExecCommandRun, type ExecOutput } from './ssh-exec-mode.js';
 import { ShellModeRun } from './ssh-shell-mode.js';
 
@@ -23,10 +24,8 @@ const sshExec: Executor<SshParams> = {
   params: sshParamsSchema,
   check(_target, params) {
     if (params.password === undefined && params.privateKey === undefined) return 'params.password: required (or params.privateKey)';
-    if (params.privateKey !== undefined) {
-      const parsed = ssh2.utils.parseKey(params.privateKey, params.passphrase);
-      if (parsed instanceof Error) return `params.privateKey: cannot be used (${parsed.message})`;
-    }
+    // Format only: decrypting an encrypted key costs bcrypt rounds, so it happens once, in run.
+    if (params.privateKey !== undefined) return checkPrivateKey(params.privateKey, params.passphrase);
     return undefined;
   },
   async run(job, ctx): Promise<Outcome> {
@@ -34,8 +33,14 @@ const sshExec: Executor<SshParams> = {
     const host = job.target!.host;
     const port = job.target!.port ?? DEFAULT_SSH_PORT;
     const budget = new OutputBudget(params.maxOutputBytes);
+    let privateKey: ParsedKey | undefined;
+    if (params.privateKey !== undefined) {
+      const parsed = decryptPrivateKey(params.privateKey, params.passphrase);
+      if (parsed instanceof Error) return failed('E_AUTH', `params.privateKey: cannot be decrypted (${parsed.message})`, { hostKey: null, outputs: [], truncated: false });
+      privateKey = parsed;
+    }
     ctx.log.debug({ host, port, mode: params.mode, commands: params.commands.length }, 'ssh connecting');
-    const connection = await connectSsh({ host, port, params, readyTimeoutMs: params.connectTimeoutMs, signal: ctx.signal });
+    const connection = await connectSsh({ host, port, params, privateKey, readyTimeoutMs: params.connectTimeoutMs, signal: ctx.signal });
     if (!connection.ok) return failed(connection.code, connection.message, { hostKey: connection.hostKey, outputs: [], truncated: false });
 
     const { client, hostKey } = connection;
