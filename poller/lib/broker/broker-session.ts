@@ -3,6 +3,7 @@ import type { Logger } from '../../../common/logger.js';
 import { describeError } from '../../../common/usm-error.js';
 import { assertTopology } from './assert-topology.js';
 import { openConnection, type ConnectionOptions } from './open-connection.js';
+import { coalesceSocketWrites } from './coalesce-writes.js';
 import { ResultPublisher } from './result-publisher.js';
 
 export interface SessionOptions extends ConnectionOptions {
@@ -37,6 +38,7 @@ export class BrokerSession {
 
   static async open(url: string, options: SessionOptions): Promise<BrokerSession> {
     const model = await openConnection(url, options);
+    coalesceSocketWrites(model);
     // Errors are also reported through 'close'; listening here keeps them from being unhandled.
     model.on('error', (error: Error) => options.log.warn({ err: describeError(error) }, 'broker connection error'));
     try {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import snmp from 'net-snmp';
@@ -137,8 +136,8 @@ export class SessionPool {
 
 function poolKey(spec: SessionSpec): string {
   const { version, community, v3 } = spec.credentials;
-  const secret = createHash('sha256').update(JSON.stringify([version, community ?? null, v3 ?? null])).digest('hex');
-  return `${spec.host}|${spec.port}|${version}|${secret}`;
+  // A plain key (no hash): it is computed for every job, stays in memory only, and is never logged.
+  return `${spec.host}|${spec.port}|${JSON.stringify([version, community ?? null, v3 ?? null])}`;
 }
 
 function toV3User(credentials: SnmpCredentials): V3User {
