@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { connect } from 'amqplib';
+import { connect, type ChannelModel } from 'amqplib';
 import { parseAnswersYaml } from '../../provision/lib/answers/parse-answers.js';
 import { satellitePermissions } from '../../provision/lib/broker-users/satellite-permissions.js';
 import { enrollment, makeRoot, removeRoot, runCore, snapshotTree } from './core-harness.js';
@@ -60,7 +60,19 @@ test('add-satellite creates usm-sat-<id> with the least-privilege permissions an
   assert.equal(answers.broker.vhost, vhost);
   const connection = await connect(`amqp://${answers.broker.username}:${encodeURIComponent(answers.broker.password)}@127.0.0.1:5672/${encodeURIComponent(vhost)}`, { timeout: 10_000 });
   connection.on('error', () => undefined);
-  await connection.close();
+  try {
+    // The user add-satellite made publishes its own results only (the poller declares the exchange itself).
+    const setup = await connection.createChannel();
+    await setup.assertExchange('usm_poller.results', 'topic', { durable: true });
+    await setup.close();
+    assert.equal(await tryPublish(connection, 'usm_poller.results', `result.${ids.a}.snmp.get`), 'ok');
+    for (const key of [`result.${ids.b}.snmp.get`, 'result.core.x']) assert.match(await tryPublish(connection, 'usm_poller.results', key), /ACCESS.REFUSED/, key);
+  } finally {
+    await connection.close().catch(() => undefined);
+  }
+  assert.match(added.stderr, /broker: set_topic_permissions/);
+  const topic = await ctl(['list_user_topic_permissions', '--quiet', '--no-table-headers', `usm-sat-${ids.a}`]);
+  assert.equal(topic.trim(), [vhost, 'usm_poller.results', `^result\\.${ids.a}\\.`, '^$'].join('\t'));
   assert.ok(!added.stdout.includes(answers.broker.password) && !added.stderr.includes(answers.broker.password));
 
   const removed = await runCore(['core', 'remove-satellite', '--id', ids.a, '--root', root]);
@@ -128,3 +140,23 @@ test('an enrollment path that cannot even be read is one clear error before anyt
   assert.doesNotMatch(result.stderr, /broker:/);
   assert.deepEqual(await snapshotTree(root), before);
 });
+
+/** One confirmed publish on a fresh channel: 'ok', or why the broker closed the channel. */
+async function tryPublish(connection: ChannelModel, exchange: string, key: string): Promise<string> {
+  const channel = await connection.createConfirmChannel();
+  let reason: string | undefined;
+  const closed = new Promise<void>((resolve) => channel.once('close', () => resolve()));
+  channel.on('error', (error: Error) => {
+    reason = error.message;
+  });
+  try {
+    channel.publish(exchange, key, Buffer.from('{}'));
+    await channel.waitForConfirms();
+    return 'ok';
+  } catch (error) {
+    await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 2000))]);
+    return reason ?? String(error);
+  } finally {
+    await channel.close().catch(() => undefined);
+  }
+}

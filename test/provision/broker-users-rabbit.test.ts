@@ -135,6 +135,29 @@ describe('satellite broker user on the real RabbitMQ', () => {
     for (const command of satA.rabbitmqctl) assert.ok(!command.args.includes(satA.password), 'password must not be in argv');
   });
 
+  test('rabbitmqctl stored the topic permissions: results exchange, own prefix only', async () => {
+    const listed = await ctl({ args: ['list_user_topic_permissions', satA.user, '--formatter', 'json'] });
+    assert.deepEqual(JSON.parse(listed), [{ vhost, exchange: RESULTS_EXCHANGE, write: `^result\\.${idA}\\.`, read: '^$' }]);
+  });
+
+  test('satellite A publishes result.<A>.* but is refused result.<B>.* and result.core.*', async () => {
+    await resetVhost();
+    const core = await guest.createChannel();
+    await core.assertExchange(RESULTS_EXCHANGE, 'topic', { durable: true });
+    const results = await core.assertQueue('', { exclusive: true });
+    await core.bindQueue(results.queue, RESULTS_EXCHANGE, 'result.#');
+    const a = await open(satA.user, satA.password);
+    assert.equal(await attempt(a, async (ch) => ch.publish(RESULTS_EXCHANGE, `result.${idA}.snmp.get`, Buffer.from('{"from":"A"}'))), 'ok');
+    for (const key of [`result.${idB}.snmp.get`, 'result.core.x', `result.${idA}x.snmp.get`, `x.result.${idA}.snmp.get`]) {
+      assertRefused(await attempt(a, async (ch) => ch.publish(RESULTS_EXCHANGE, key, Buffer.from('{"from":"A"}'))), `publish ${key}`);
+    }
+    // Only A's own result arrived; the refused ones never reached a queue.
+    const first = await waitForMessage(core, results.queue);
+    assert.equal(first.fields.routingKey, `result.${idA}.snmp.get`);
+    assert.equal(await core.get(results.queue, { noAck: true }), false);
+    await core.close();
+  });
+
   test('satellite A runs the whole poller topology and round trip with its own queue', async () => {
     await resetVhost();
     const a = await open(satA.user, satA.password);

@@ -60,6 +60,21 @@ test('regexes are anchored and escaped: near names do not match', () => {
   assert.equal(exactNames(['a.b', 'c']), '^(a\\.b|c)$');
 });
 
+test('topic permissions: A may publish only result.<A>. keys on the results exchange, in rabbitmqctl and the management API', () => {
+  const plan = planSatelliteBrokerUser({ satelliteId: 'edge_01-b', vhost: 'isp/prod', password: FIXED_PASSWORD });
+  assert.deepEqual(plan.topicPermissions, [{ exchange: 'usm_poller.results', write: '^result\\.edge_01-b\\.', read: '^$' }]);
+  const expected = ['set_topic_permissions', '-p', 'isp/prod', 'usm-sat-edge_01-b', 'usm_poller.results', '^result\\.edge_01-b\\.', '^$'];
+  assert.deepEqual(plan.rabbitmqctl.map((c) => c.args[0]), ['add_user', 'set_permissions', 'set_topic_permissions']);
+  assert.deepEqual(plan.rabbitmqctl[2]?.args, expected);
+  assert.deepEqual(plan.rabbitmqctlRotate[2]?.args, expected, 'rotation re-applies it (users made before it existed get it)');
+  assert.deepEqual(plan.managementApi[2], {
+    method: 'PUT', path: '/api/topic-permissions/isp%2Fprod/usm-sat-edge_01-b', body: { exchange: 'usm_poller.results', write: '^result\\.edge_01-b\\.', read: '^$' },
+  });
+  const write = new RegExp(plan.topicPermissions[0]!.write);
+  for (const key of ['result.edge_01-b.snmp.get', 'result.edge_01-b.']) assert.ok(write.test(key), key);
+  for (const key of ['result.core.snmp.get', 'result.edge_01-bX.snmp.get', 'result.edge_01.snmp.get', 'xresult.edge_01-b.a', 'result.edge_01-b']) assert.ok(!write.test(key), key);
+});
+
 test('generated passwords are 43 URL-safe characters and differ', () => {
   const seen = new Set<string>();
   for (let i = 0; i < 50; i += 1) {

@@ -56,8 +56,9 @@ export async function planAddSatellite(root: string, state: CoreState, options: 
   const plan = basePlan(next);
   addEnrollmentFile(plan, record, renderEnrollment(next, record, secrets, isoSeconds(now)));
   if (!options.noBroker) {
-    const [addUser, setPermissions] = user.rabbitmqctl;
-    plan.broker.push({ command: addUser!, undo: user.rabbitmqctlRemove }, { command: setPermissions!, undo: [] });
+    // add_user (undone by deleting the user), then every grant (set_permissions, set_topic_permissions): they go with the user.
+    const [addUser, ...grants] = user.rabbitmqctl;
+    plan.broker.push({ command: addUser!, undo: user.rabbitmqctlRemove }, ...grants.map((command) => ({ command, undo: [] })));
   }
   plan.summary.unshift(
     `satellite ${options.id} added: ${record.wireguard ? `tunnel address ${record.wireguard.address}` : `client certificate ${record.amqps?.serial ?? ''}`}`,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { validateInput } from '../amqps/validate-input.js';
 import { brokerUserName, satelliteIdSchema } from './satellite-identity.js';
 import { generateBrokerPassword } from './broker-password.js';
-import { satellitePermissions, type BrokerPermissions } from './satellite-permissions.js';
+import { satellitePermissions, satelliteTopicPermissions, type BrokerPermissions, type BrokerTopicPermission } from './satellite-permissions.js';
 
 /** One `rabbitmqctl` call: argv without the program, and what goes to its stdin (the password, never argv). */
 export interface RabbitmqctlCommand {
@@ -22,9 +22,11 @@ export interface SatelliteBrokerUser {
   password: string;
   vhost: string;
   permissions: BrokerPermissions;
-  /** Create: add_user (password on stdin), set_permissions. */
+  /** Routing-key limits on topic exchanges (the results exchange). */
+  topicPermissions: BrokerTopicPermission[];
+  /** Create: add_user (password on stdin), set_permissions, set_topic_permissions. */
   rabbitmqctl: RabbitmqctlCommand[];
-  /** Rotate the password of an existing user: change_password (stdin), set_permissions. */
+  /** Rotate the password of an existing user: change_password (stdin), set_permissions, set_topic_permissions. */
   rabbitmqctlRotate: RabbitmqctlCommand[];
   /** Remove the user (its permissions go with it). */
   rabbitmqctlRemove: RabbitmqctlCommand[];
@@ -52,26 +54,35 @@ export function planSatelliteBrokerUser(input: SatelliteBrokerUserInput): Satell
   const user = brokerUserName(o.satelliteId);
   const password = o.password ?? generateBrokerPassword();
   const permissions = satellitePermissions(o.satelliteId, { sharedExchanges: o.sharedExchanges });
-  const setPermissions: RabbitmqctlCommand = {
-    args: ['set_permissions', '-p', o.vhost, user, permissions.configure, permissions.write, permissions.read],
-  };
+  const topicPermissions = satelliteTopicPermissions(o.satelliteId);
+  const setPermissions: RabbitmqctlCommand[] = [
+    { args: ['set_permissions', '-p', o.vhost, user, permissions.configure, permissions.write, permissions.read] },
+    // `rabbitmqctl help set_topic_permissions`: [--vhost <vhost>] <username> <exchange> <write> <read>.
+    ...topicPermissions.map((topic) => ({ args: ['set_topic_permissions', '-p', o.vhost, user, topic.exchange, topic.write, topic.read] })),
+  ];
   const userPath = `/api/users/${encodeURIComponent(user)}`;
+  const vhostUser = `${encodeURIComponent(o.vhost)}/${encodeURIComponent(user)}`;
   return {
     user,
     password,
     vhost: o.vhost,
     permissions,
+    topicPermissions,
     // rabbitmqctl reads the password from stdin when the argument is omitted (checked on 3.10).
-    rabbitmqctl: [{ args: ['add_user', user], stdin: password }, setPermissions],
-    rabbitmqctlRotate: [{ args: ['change_password', user], stdin: password }, setPermissions],
+    rabbitmqctl: [{ args: ['add_user', user], stdin: password }, ...setPermissions],
+    rabbitmqctlRotate: [{ args: ['change_password', user], stdin: password }, ...setPermissions],
     rabbitmqctlRemove: [{ args: ['delete_user', user] }],
     managementApi: [
       { method: 'PUT', path: userPath, body: { password, tags: '' } },
       {
         method: 'PUT',
-        path: `/api/permissions/${encodeURIComponent(o.vhost)}/${encodeURIComponent(user)}`,
+        path: `/api/permissions/${vhostUser}`,
         body: { configure: permissions.configure, write: permissions.write, read: permissions.read },
       },
+      // One PUT per exchange: the body names it, the path does not.
+      ...topicPermissions.map((topic): ManagementRequest => ({
+        method: 'PUT', path: `/api/topic-permissions/${vhostUser}`, body: { exchange: topic.exchange, write: topic.write, read: topic.read },
+      })),
     ],
   };
 }

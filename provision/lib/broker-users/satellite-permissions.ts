@@ -19,6 +19,13 @@ export interface BrokerPermissions {
   read: string;
 }
 
+/** One `rabbitmqctl set_topic_permissions` grant: routing-key regexes on one topic exchange, in its argument order. */
+export interface BrokerTopicPermission {
+  exchange: string;
+  write: string;
+  read: string;
+}
+
 /**
  * Escapes every PCRE metacharacter, so a name matches only itself. `-` is
  * left alone: it is special only inside a character class, which we never build.
@@ -58,4 +65,17 @@ export function satellitePermissions(satelliteId: string, options: { sharedExcha
     write: exactNames([deadQueue, DEAD_LETTER_EXCHANGE, RESULTS_EXCHANGE, DEFAULT_EXCHANGE_RESOURCE]),
     read: exactNames([jobQueue, DEAD_LETTER_EXCHANGE]),
   };
+}
+
+/**
+ * Routing keys satellite `id` may publish with on the results topic exchange:
+ * only its own `result.<id>.` prefix (the protocol's `result.<id>.<type>`), so
+ * it cannot pass its results off as the core's (`result.core.*`) or another
+ * satellite's. Read `^$`: it binds nothing to that exchange. RabbitMQ checks
+ * topic permissions on topic exchanges only and allows every key on an
+ * exchange without any, so this grant is what closes the gap; it cannot
+ * restrict the default exchange (see docs/security.md).
+ */
+export function satelliteTopicPermissions(satelliteId: string): BrokerTopicPermission[] {
+  return [{ exchange: RESULTS_EXCHANGE, write: `^result\\.${escapeRegex(satelliteId)}\\.`, read: '^$' }];
 }
