@@ -11,6 +11,7 @@ import { takeSnapshot } from './lib/health/health-snapshot.js';
 import { startStatusFile } from './lib/health/status-file.js';
 import { checkHealth } from './lib/health/check-health.js';
 import { notifySystemdReady } from './lib/health/notify-systemd.js';
+import { watchTunnelHandshake } from './lib/health/tunnel-handshake.js';
 
 export { Poller } from './lib/runtime/poller.js';
 export { loadConfig } from './lib/config/load-config.js';
@@ -33,6 +34,7 @@ Configuration comes from the environment:
   USM_POLLER_ID               name shown in results and in the broker (default host-pid)
   USM_POLLER_STATUS_FILE      keep a JSON health snapshot here (for Docker's HEALTHCHECK and usm-appliance status)
   USM_POLLER_HTTP_LISTEN      ADDRESS:PORT for GET /healthz and /metrics (Prometheus); off unless set; never 0.0.0.0
+  USM_POLLER_WG_INTERFACE     WireGuard interface whose handshake age is exported with the metrics (needs CAP_NET_ADMIN)
 
 Commands:
   usm-poller                  run the poller
@@ -112,6 +114,7 @@ async function runPoller(config: PollerConfig, log: Logger, env: Record<string, 
     },
   });
   const server = config.httpListen ? await startHealthServer({ listen: config.httpListen, metrics, snapshot, log }) : undefined;
+  const handshake = server && config.wgInterface ? watchTunnelHandshake(config.wgInterface, (age) => metrics.setHandshakeAgeSeconds(config.wgInterface!, age), log) : undefined;
   if (config.statusFile) statusFile = startStatusFile(config.statusFile, snapshot, log);
   log.info(
     { brokers: config.urls.map(redactDsn), queue: config.queue, satelliteId: config.satelliteId, concurrency: config.concurrency, types: registry.types },
@@ -122,6 +125,7 @@ async function runPoller(config: PollerConfig, log: Logger, env: Record<string, 
   await poller.stop();
   await registry.close();
   await statusFile?.stop();
+  handshake?.stop();
   server?.close();
   await new Promise<void>((resolve) => log.flush(() => resolve()));
 }

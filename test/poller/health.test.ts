@@ -10,6 +10,7 @@ import { createVhost, type TestVhost } from '../support/broker.js';
 import { startPoller, type PollerProcess } from '../support/poller-process.js';
 import { JobClient } from '../../appliance/lib/job/job-client.js';
 import { splitListen } from '../../poller/lib/health/health-server.js';
+import { parseHandshakeAge } from '../../poller/lib/health/tunnel-handshake.js';
 
 const BIN = fileURLToPath(new URL('../../poller/bin.ts', import.meta.url));
 const health = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', BIN, 'health', ...args], { encoding: 'utf8', timeout: 30_000 });
@@ -34,7 +35,7 @@ describe('poller health: status file, /healthz, /metrics', { timeout: 90_000 }, 
     port = await freePort();
     poller = await startPoller({
       US_AMQP_DSN: vhost.dsn, USM_POLLER_SATELLITE_ID: 'h1',
-      USM_POLLER_STATUS_FILE: join(dir, 'status.json'), USM_POLLER_HTTP_LISTEN: `127.0.0.1:${port}`,
+      USM_POLLER_STATUS_FILE: join(dir, 'status.json'), USM_POLLER_HTTP_LISTEN: `127.0.0.1:${port}`, USM_POLLER_WG_INTERFACE: 'usmnone0',
     });
   });
   after(async () => {
@@ -68,6 +69,17 @@ describe('poller health: status file, /healthz, /metrics', { timeout: 90_000 }, 
     assert.match(text, /usm_poller_job_duration_seconds_bucket\{le="0\.005",type="tcp\.check"\}/);
     assert.match(text, /usm_poller_jobs_in_flight 0/);
     assert.match(text, /usm_poller_broker_reconnects_total 0/);
+    // No such interface here: the handshake metric is declared but has no sample, and the poller says why once.
+    assert.match(text, /# TYPE usm_poller_tunnel_handshake_age_seconds gauge/);
+    assert.doesNotMatch(text, /^usm_poller_tunnel_handshake_age_seconds[{ ]/m);
+    assert.ok(poller.records.some((r) => /cannot read the tunnel handshake/.test(r.msg) && r.ifname === 'usmnone0'));
+  });
+
+  it('reads the newest handshake age from wg output', () => {
+    const now = 1_700_000_100_000;
+    assert.equal(parseHandshakeAge('pk1=\t1700000000\npk2=\t1700000090\n', now), 10);
+    assert.equal(parseHandshakeAge('pk1=\t0\n', now), null);
+    assert.equal(parseHandshakeAge('', now), null);
   });
 
   it('reports unhealthy once the poller is gone (stale status)', async () => {

@@ -69,6 +69,8 @@ export function buildSatelliteFiles(answers: Answers, options: SatelliteFileOpti
       ...(answers.transport === 'wireguard' ? { localAddress: answers.wireguard.address.split('/')[0] } : {}),
       ...(amqps ? { tls: { ...tlsPaths, servername: answers.amqps.serverName } } : {}),
       statusFile: POLLER_STATUS_FILE,
+      ...(answers.poller.metrics.enabled ? { httpListen: formatListen(answers.poller.metrics.host, answers.poller.metrics.port) } : {}),
+      ...(answers.poller.metrics.enabled && answers.transport === 'wireguard' ? { wgInterface: answers.wireguard.interface } : {}),
     }),
   });
   if (amqps) {
@@ -117,4 +119,8 @@ function requireAddress(address: string | undefined): string {
 
 function ensureNewline(text: string): string {
   return text.endsWith('\n') ? text : `${text}\n`;
+}
+
+function formatListen(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }

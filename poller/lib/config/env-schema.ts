@@ -65,6 +65,7 @@ export const pollerEnvSchema = z.object({
   USM_POLLER_TLS_KEY_FILE: optionalPath,
   USM_POLLER_TLS_SERVERNAME: z.string().trim().min(1).optional(),
   USM_POLLER_STATUS_FILE: optionalPath,
+  USM_POLLER_WG_INTERFACE: z.string().trim().regex(/^[A-Za-z0-9_=+.-]{1,15}$/, 'must be a network interface name (1-15 characters)').optional(),
   USM_POLLER_HTTP_LISTEN: z.string().trim().regex(/^(\[[0-9a-fA-F:]+\]|[0-9.]+):\d{1,5}$/, 'must be ADDRESS:PORT, e.g. 10.77.0.2:9464').optional(),
 });
 

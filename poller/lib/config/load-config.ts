@@ -30,6 +30,8 @@ export interface PollerConfig {
   tls: TlsFiles;
   httpListen: string | undefined;
   statusFile: string | undefined;
+  /** WireGuard interface whose handshake age goes into the metrics. */
+  wgInterface: string | undefined;
 }
 
 /** Pure: an environment in, the poller's config out, or one UsmError listing each bad variable. */
@@ -65,5 +67,6 @@ export function loadConfig(env: Record<string, string | undefined>): PollerConfi
     },
     httpListen: e.USM_POLLER_HTTP_LISTEN,
     statusFile: e.USM_POLLER_STATUS_FILE,
+    wgInterface: e.USM_POLLER_WG_INTERFACE,
   };
 }

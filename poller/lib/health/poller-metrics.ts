@@ -7,7 +7,7 @@ export interface PollerMetrics {
   recordResult(result: JobResult): void;
   recordReconnect(): void;
   recordSnmpRequest(outcome: 'ok' | 'timeout' | 'error'): void;
-  setHandshakeAgeSeconds(seconds: number | null): void;
+  setHandshakeAgeSeconds(interfaceName: string, seconds: number | null): void;
 }
 
 export function createPollerMetrics(readInFlight: () => number): PollerMetrics {
@@ -24,7 +24,8 @@ export function createPollerMetrics(readInFlight: () => number): PollerMetrics {
   });
   const reconnects = new Counter({ name: 'usm_poller_broker_reconnects_total', help: 'Broker links lost and retried', registers: [registry] });
   const snmp = new Counter({ name: 'usm_poller_snmp_requests_total', help: 'SNMP requests sent, by outcome', labelNames: ['outcome'], registers: [registry] });
-  const handshake = new Gauge({ name: 'usm_poller_tunnel_handshake_age_seconds', help: 'Seconds since the last WireGuard handshake (absent when unknown)', registers: [registry] });
+  // Labelled so that "unknown" is no sample at all: an unlabelled gauge would read 0, i.e. a fresh handshake.
+  const handshake = new Gauge({ name: 'usm_poller_tunnel_handshake_age_seconds', help: 'Seconds since the last WireGuard handshake (absent when unknown)', labelNames: ['interface'], registers: [registry] });
   return {
     registry,
     recordResult(result) {
@@ -33,9 +34,9 @@ export function createPollerMetrics(readInFlight: () => number): PollerMetrics {
     },
     recordReconnect: () => reconnects.inc(),
     recordSnmpRequest: (outcome) => snmp.inc({ outcome }),
-    setHandshakeAgeSeconds(seconds) {
-      if (seconds === null) handshake.reset();
-      else handshake.set(seconds);
+    setHandshakeAgeSeconds(interfaceName, seconds) {
+      if (seconds === null) handshake.remove({ interface: interfaceName });
+      else handshake.set({ interface: interfaceName }, seconds);
     },
   };
 }

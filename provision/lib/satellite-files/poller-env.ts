@@ -33,6 +33,10 @@ const inputSchema = z
       .strict()
       .optional(),
     statusFile: absolutePath.optional(),
+    /** Metrics and /healthz listener, ADDRESS:PORT (the tunnel or loopback address; the poller refuses 0.0.0.0). */
+    httpListen: z.string().regex(/^(\[[0-9a-fA-F:]+\]|[0-9.]+):\d{1,5}$/, 'must be ADDRESS:PORT').optional(),
+    /** WireGuard interface whose handshake age the metrics report. */
+    wgInterface: z.string().regex(/^[A-Za-z0-9_=+.-]{1,15}$/, 'must be an interface name').optional(),
   })
   .strict()
   .superRefine((value, ctx) => {
@@ -59,6 +63,8 @@ export function renderPollerEnv(input: PollerEnvInput): string {
     ['USM_POLLER_TLS_KEY_FILE', o.tls?.keyFile],
     ['USM_POLLER_TLS_SERVERNAME', o.tls?.servername],
     ['USM_POLLER_STATUS_FILE', o.statusFile],
+    ['USM_POLLER_HTTP_LISTEN', o.httpListen],
+    ['USM_POLLER_WG_INTERFACE', o.wgInterface],
   ];
   const lines = [
     '# usm-poller environment, written by usm-appliance. Holds the broker password: keep it 0600 root.',
