@@ -32,9 +32,7 @@ which one runs the interface. Does nothing when the interface is already up.`,
       return 0;
     }
     io.stderr.write(`... wg-quick up ${config}\n`);
-    const reported = await bringTunnelUp(config, { env: daemonEnv(io.env) });
-    // wg-quick falls back to wireguard-go by itself when the kernel has no module; the control socket tells.
-    const implementation = (await exists(`/run/wireguard/${ifname}.sock`)) ? 'wireguard-go' : reported;
+    const implementation = await bringTunnelUp(config, { env: io.env });
     io.stdout.write(`${ifname} is up (${implementation})\n`);
     return 0;
   },
@@ -58,7 +56,7 @@ export const coreDownCommand: Command = defineCoreCommand({
       io.stdout.write(`Dry run: would run wg-quick down ${config}\n`);
       return 0;
     }
-    await bringTunnelDown(config, { env: daemonEnv(io.env) });
+    await bringTunnelDown(config, { env: io.env });
     io.stdout.write(`${ifname} is down\n`);
     return 0;
   },
@@ -74,23 +72,4 @@ async function hubFile(rootFlag: string): Promise<{ ifname: string; config: stri
     throw new UsmError('E_CORE_STATE', `${config} is missing: run usm-appliance core init again to write it`);
   }
   return { ifname: hub.interface, config };
-}
-
-/**
- * wireguard-go keeps the caller's stdout and stderr open in its daemon when
- * LOG_LEVEL is set, so wg-quick's output pipe would never close and `core up`
- * would wait for the daemon to exit. Set empty (the tool runner merges with
- * process.env, so leaving it out is not enough), the daemon detaches cleanly.
- */
-function daemonEnv(env: Record<string, string | undefined>): Record<string, string | undefined> {
-  return { ...env, LOG_LEVEL: '' };
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -1,4 +1,3 @@
-import { access } from 'node:fs/promises';
 import { createSocket } from 'node:dgram';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UsmError } from '../../../common/usm-error.js';
@@ -17,18 +16,7 @@ export interface TunnelTarget {
 /** Brings the interface up from the file, replacing a running one (wg-quick cannot change addresses in place). */
 export async function restartTunnel(target: TunnelTarget, deps: TunnelDeps = {}): Promise<TunnelImplementation> {
   if ((await readInterface(target.interfaceName, deps)) !== null) await bringTunnelDown(target.configHostPath, deps);
-  const reported = await bringTunnelUp(target.configHostPath, deps);
-  // wg-quick itself falls back to wireguard-go when the kernel has no module; its control socket tells.
-  return (await exists(`/run/wireguard/${target.interfaceName}.sock`)) ? 'wireguard-go' : reported;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
+  return bringTunnelUp(target.configHostPath, deps);
 }
 
 /**
