@@ -45,11 +45,18 @@ export class CappedText {
 
   /** Appends what fits; returns false once this sink was cut by the budget. */
   push(chunk: Buffer): boolean {
-    if (this.#cut) return false;
-    const kept = this.budget.take(chunk);
-    this.#text += this.#decoder.write(kept);
-    if (kept.length < chunk.length) this.#cut = true;
+    this.append(chunk);
     return !this.#cut;
+  }
+
+  /** Appends what fits and returns the text that was added (so a caller can follow the stream without rereading it all). */
+  append(chunk: Buffer): string {
+    if (this.#cut) return '';
+    const kept = this.budget.take(chunk);
+    const added = this.#decoder.write(kept);
+    this.#text += added;
+    if (kept.length < chunk.length) this.#cut = true;
+    return added;
   }
 
   get cut(): boolean {
