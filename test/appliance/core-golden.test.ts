@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { generateKeyPair, generatePresharedKey, type RandomBytes } from '../../provision/lib/wireguard/wg-keys.js';
@@ -11,33 +10,14 @@ import type { CoreState } from '../../appliance/lib/core/core-state-schema.js';
 import { buildHubFromState } from '../../appliance/lib/core/hub-from-state.js';
 import { listSatelliteRows, renderSatelliteTable } from '../../appliance/lib/core/core-table.js';
 import { STATE, makeRoot, removeRoot, runCore } from './core-harness.js';
+import { goldenChecker, seededRandom } from '../support/golden.js';
 
-const GOLDEN = join(import.meta.dirname, '../golden/core');
 
-/** Compares with the golden file; UPDATE_GOLDEN=1 rewrites it. */
-async function golden(name: string, actual: string): Promise<void> {
-  const path = join(GOLDEN, name);
-  if (process.env.UPDATE_GOLDEN === '1') {
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, actual);
-  }
-  assert.equal(actual, await readFile(path, 'utf8'), `${name} differs from the golden file (UPDATE_GOLDEN=1 to accept)`);
-}
+const golden = goldenChecker('core');
 
-/** Deterministic "random" bytes, so keys in golden files never change. */
-function seeded(seed: string): RandomBytes {
-  let counter = 0;
-  return (size) => {
-    const out = Buffer.alloc(size);
-    for (let offset = 0; offset < size; offset += 32) {
-      createHash('sha256').update(`${seed}:${counter++}`).digest().copy(out, offset);
-    }
-    return out;
-  };
-}
 
 function wireguardState(): CoreState {
-  const random = seeded('core-golden');
+  const random = seededRandom('core-golden');
   const hub = generateKeyPair({ randomBytes: random });
   const peer = (address: string) => ({ address, publicKey: generateKeyPair({ randomBytes: random }).publicKey, presharedKey: generatePresharedKey({ randomBytes: random }) });
   const broker = (id: string, password: string) => ({ managed: true, username: `usm-sat-${id}`, password });

@@ -1,20 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { renderRabbitmqTlsConfig } from '../../provision/lib/amqps/rabbitmq-tls-config.js';
 import { isUsmError } from '../../common/usm-error.js';
+import { goldenChecker } from '../support/golden.js';
 
-const GOLDEN = join('test', 'golden', 'provision', 'amqps');
 
-async function expectGolden(name: string, actual: string): Promise<void> {
-  const path = join(GOLDEN, name);
-  if (process.env.UPDATE_GOLDEN === '1') {
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, actual);
-  }
-  assert.equal(actual, await readFile(path, 'utf8'), `${path} differs (UPDATE_GOLDEN=1 regenerates it)`);
-}
+const expectGolden = goldenChecker('provision/amqps');
 
 test('rabbitmq.conf TLS listener, defaults: mutual TLS, cert login as a note', async () => {
   await expectGolden('rabbitmq-tls-default.conf', renderRabbitmqTlsConfig());

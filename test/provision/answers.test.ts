@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isUsmError } from '../../common/usm-error.js';
@@ -12,28 +11,17 @@ import { answersSchema, type Answers, type AnswersInput } from '../../provision/
 import { renderSatelliteConfigFromAnswers } from '../../provision/lib/answers/satellite-wireguard.js';
 import { generateKeyPair, generatePresharedKey } from '../../provision/lib/wireguard/wg-keys.js';
 import { parseWgQuickConfig } from '../../provision/lib/wireguard/parse-wg-quick-config.js';
+import { goldenChecker, seededRandom } from '../support/golden.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
-const GOLDEN_DIR = join(HERE, '..', 'golden', 'provision', 'answers');
 
-async function assertGolden(name: string, actual: string): Promise<void> {
-  const path = join(GOLDEN_DIR, name);
-  if (process.env.UPDATE_GOLDEN === '1') {
-    await mkdir(GOLDEN_DIR, { recursive: true });
-    await writeFile(path, actual);
-  }
-  assert.equal(actual, await readFile(path, 'utf8'), `output differs from golden file ${name} (UPDATE_GOLDEN=1 rewrites it)`);
-}
+const assertGolden = goldenChecker('provision/answers');
 
-function seeded(seed: string) {
-  let counter = 0;
-  return (size: number) => createHash('sha256').update(`${seed}:${counter++}`).digest().subarray(0, size);
-}
 
 /** Minimal valid wireguard answers as a plain object (what add-satellite fills in); defaults are left out. */
 function minimalWireguard(family: 4 | 6 = 4): AnswersInput {
-  const randomBytes = seeded(`answers-v${family}`);
+  const randomBytes = seededRandom(`answers-v${family}`);
   const sat = generateKeyPair({ randomBytes });
   const core = generateKeyPair({ randomBytes });
   return {

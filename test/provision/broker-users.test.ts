@@ -1,23 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { planSatelliteBrokerUser } from '../../provision/lib/broker-users/satellite-broker-user.js';
 import { escapeRegex, exactNames, satellitePermissions } from '../../provision/lib/broker-users/satellite-permissions.js';
 import { generateBrokerPassword } from '../../provision/lib/broker-users/broker-password.js';
 import { isUsmError } from '../../common/usm-error.js';
+import { goldenChecker } from '../support/golden.js';
 
-const GOLDEN = join('test', 'golden', 'provision', 'broker-users');
 const FIXED_PASSWORD = 'Fixed-Test_Password-0123456789abcdef';
 
-async function expectGolden(name: string, actual: string): Promise<void> {
-  const path = join(GOLDEN, name);
-  if (process.env.UPDATE_GOLDEN === '1') {
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, actual);
-  }
-  assert.equal(actual, await readFile(path, 'utf8'), `${path} differs (UPDATE_GOLDEN=1 regenerates it)`);
-}
+const expectGolden = goldenChecker('provision/broker-users');
 
 test('the plan for satellite 7 on vhost / (golden)', async () => {
   const plan = planSatelliteBrokerUser({ satelliteId: '7', password: FIXED_PASSWORD });

@@ -4,27 +4,20 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { execa } from 'execa';
 import { renderSystemdUnit, POLLER_UNIT_NAME, type SystemdUnitInput } from '../../provision/lib/satellite-files/systemd-unit.js';
 import { renderFirewall, FIREWALL_TABLE } from '../../provision/lib/satellite-files/firewall.js';
 import { isUsmError } from '../../common/usm-error.js';
+import { goldenChecker } from '../support/golden.js';
 
-const GOLDEN = join('test', 'golden', 'provision', 'satellite-files');
 const MAX_EXPOSURE = 2.0;
 let dir: string;
 
-async function expectGolden(name: string, actual: string): Promise<void> {
-  const path = join(GOLDEN, name);
-  if (process.env.UPDATE_GOLDEN === '1') {
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, actual);
-  }
-  assert.equal(actual, await readFile(path, 'utf8'), `${path} differs (UPDATE_GOLDEN=1 regenerates it)`);
-}
+const expectGolden = goldenChecker('provision/satellite-files');
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'usm-unit-test-'));

@@ -1,25 +1,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import { parse } from 'yaml';
 import { renderPollerEnv } from '../../provision/lib/satellite-files/poller-env.js';
 import { renderComposeFile, CONTAINER_STATUS_FILE } from '../../provision/lib/satellite-files/compose-file.js';
 import { loadConfig } from '../../poller/lib/config/load-config.js';
 import { isUsmError } from '../../common/usm-error.js';
+import { goldenChecker } from '../support/golden.js';
 
-const GOLDEN = join('test', 'golden', 'provision', 'satellite-files');
 
-async function expectGolden(name: string, actual: string): Promise<void> {
-  const path = join(GOLDEN, name);
-  if (process.env.UPDATE_GOLDEN === '1') {
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, actual);
-  }
-  assert.equal(actual, await readFile(path, 'utf8'), `${path} differs (UPDATE_GOLDEN=1 regenerates it)`);
-}
+const expectGolden = goldenChecker('provision/satellite-files');
 
 /** Reads an env file the way a POSIX shell does (single quotes literal), as an independent parser. */
 async function readEnvWithShell(text: string): Promise<Record<string, string>> {

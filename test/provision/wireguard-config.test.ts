@@ -1,10 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import { generateKeyPair, generatePresharedKey } from '../../provision/lib/wireguard/wg-keys.js';
 import { buildHubConfig, renderHubConfig, type HubPeerInput } from '../../provision/lib/wireguard/hub-config.js';
@@ -12,26 +10,15 @@ import { renderSatelliteConfig, type SatelliteConfigInput } from '../../provisio
 import { parseWgQuickConfig } from '../../provision/lib/wireguard/parse-wg-quick-config.js';
 import { renderWgQuickConfig, renderWgSyncConfig } from '../../provision/lib/wireguard/wg-quick-config.js';
 import { isUsmError } from '../../common/usm-error.js';
+import { goldenChecker, seededRandom } from '../support/golden.js';
 
-const GOLDEN_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'golden', 'provision', 'wireguard');
 
-async function assertGolden(name: string, actual: string): Promise<void> {
-  const path = join(GOLDEN_DIR, name);
-  if (process.env.UPDATE_GOLDEN === '1') {
-    await mkdir(GOLDEN_DIR, { recursive: true });
-    await writeFile(path, actual);
-  }
-  assert.equal(actual, await readFile(path, 'utf8'), `output differs from golden file ${name} (UPDATE_GOLDEN=1 rewrites it)`);
-}
+const assertGolden = goldenChecker('provision/wireguard');
 
-function seeded(seed: string) {
-  let counter = 0;
-  return (size: number) => createHash('sha256').update(`${seed}:${counter++}`).digest().subarray(0, size);
-}
 
 /** A deterministic core with three satellites (ids given out of order to prove sorting). */
 function fixture(family: 4 | 6) {
-  const randomBytes = seeded(`fixture-v${family}`);
+  const randomBytes = seededRandom(`fixture-v${family}`);
   const hub = generateKeyPair({ randomBytes });
   const base = family === 4 ? '10.77.0.' : 'fd77:77::';
   const satellites = ['12', '3', 'branch-north'].map((satelliteId, index) => ({
