@@ -4,6 +4,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { CliSession, HAYSTACK_LIMIT } from '../../poller/lib/executors/cli-session/cli-session.js';
 import { OutputBudget } from '../../poller/lib/executors/cli-session/output-budget.js';
 import { ShellCommandRun } from '../../poller/lib/executors/cli-session/shell-commands.js';
+import { extractCommandOutput } from '../../poller/lib/executors/cli-session/command-output.js';
 
 /** A pattern that records the length of every text it is tried on (the work a device can make the poller do). */
 class RecordingRegExp extends RegExp {
@@ -65,5 +66,13 @@ describe('CLI session work per packet is bounded (no re-rendering of the whole l
     assert.deepEqual(await run.run(), { kind: 'done' });
     assert.deepEqual(written, ['show log\n', ' ']);
     assert.equal(run.outputs[0]!.output, `${long}\n${'z'.repeat(30_000)}\nend`);
+  });
+
+  it('cuts echo, prompt and any number of blank lines around a command output', () => {
+    const blank = '\r\n'.repeat(100_000);
+    assert.equal(extractCommandOutput(`show x\r\n${blank}line 1\r\n\r\nline 3\r\n${blank}sw#`, 'show x', { promptSeen: true }), 'line 1\n\nline 3');
+    assert.equal(extractCommandOutput('show x\r\nsw#', 'show x', { promptSeen: true }), '');
+    assert.equal(extractCommandOutput('show x', 'show x', { promptSeen: true }), '');
+    assert.equal(extractCommandOutput(`${blank}partial`, 'show x', { promptSeen: false }), 'partial');
   });
 });

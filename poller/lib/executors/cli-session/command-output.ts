@@ -8,12 +8,15 @@ import { renderTerminalText } from './terminal-text.js';
  */
 export function extractCommandOutput(raw: string, command: string, options: { promptSeen: boolean }): string {
   const lines = renderTerminalText(raw).split('\n');
+  // Indices, not shift(): shifting a long array once per blank line is quadratic, and a device chooses how many blank lines it sends.
+  let start = 0;
+  let end = lines.length;
   const first = lines[0];
-  if (first !== undefined && isEcho(first, command)) lines.shift();
-  if (options.promptSeen) lines.pop();
-  while (lines.length > 0 && lines[0]!.trim() === '') lines.shift();
-  while (lines.length > 0 && lines[lines.length - 1]!.trim() === '') lines.pop();
-  return lines.join('\n');
+  if (first !== undefined && isEcho(first, command)) start += 1;
+  if (options.promptSeen && end > start) end -= 1;
+  while (start < end && lines[start]!.trim() === '') start += 1;
+  while (end > start && lines[end - 1]!.trim() === '') end -= 1;
+  return lines.slice(start, end).join('\n');
 }
 
 function isEcho(line: string, command: string): boolean {
