@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { answersSchema, generateKeyPair, generatePresharedKey, renderAnswersYaml, type Answers } from '../../provision/index.js';
+import { answersSchema, renderAnswersYaml, type Answers } from '../../provision/index.js';
+import { makeWireguardAnswers } from '../support/satellite-answers.js';
 import { parseEnvFile, placeEnvUnderRoot } from '../../appliance/lib/satellite/poller-env-file.js';
 import { buildSatelliteFiles } from '../../appliance/lib/satellite/satellite-files.js';
 import { classifyBrokerError } from '../../appliance/lib/satellite/broker-link.js';
@@ -16,19 +17,7 @@ import { composeCommands, systemdCommands } from '../../appliance/lib/satellite/
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = [process.execPath, '--import', 'tsx', join(REPO, 'appliance', 'bin.ts')];
 
-function wireguardAnswers(overrides: Record<string, unknown> = {}): Answers {
-  return answersSchema.parse({
-    version: 1,
-    satellite: { id: '7', name: 'Branch' },
-    transport: 'wireguard',
-    wireguard: {
-      address: '10.77.0.2/32', privateKey: generateKeyPair().privateKey,
-      core: { publicKey: generateKeyPair().publicKey, presharedKey: generatePresharedKey(), endpoint: '192.0.2.1:51820', address: '10.77.0.1' },
-    },
-    broker: { username: 'usm-sat-7', password: 'secret-password-for-tests-123' },
-    ...overrides,
-  });
-}
+const wireguardAnswers = makeWireguardAnswers;
 
 async function setup(dir: string, answers: Answers, ...flags: string[]) {
   const file = join(dir, `answers-${Math.random().toString(16).slice(2)}.yaml`);

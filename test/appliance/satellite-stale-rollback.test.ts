@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { answersSchema, generateKeyPair, generatePresharedKey, renderAnswersYaml, type Answers } from '../../provision/index.js';
+import { renderAnswersYaml, type Answers } from '../../provision/index.js';
+import { makeWireguardAnswers } from '../support/satellite-answers.js';
 import { parseEnvFile } from '../../appliance/lib/satellite/poller-env-file.js';
 
 // A file an earlier setup installed and the new answers no longer want cannot be removed:
@@ -16,17 +17,7 @@ const CLI = [process.execPath, '--import', 'tsx', join(REPO, 'appliance', 'bin.t
 const STATE = 'var/lib/usm-appliance/satellite-state.json';
 
 function answers(concurrency: number): Answers {
-  return answersSchema.parse({
-    version: 1,
-    satellite: { id: '7', name: 'Branch' },
-    transport: 'wireguard',
-    wireguard: {
-      address: '10.77.0.2/32', privateKey: generateKeyPair().privateKey,
-      core: { publicKey: generateKeyPair().publicKey, presharedKey: generatePresharedKey(), endpoint: '192.0.2.1:51820', address: '10.77.0.1' },
-    },
-    broker: { username: 'usm-sat-7', password: 'secret-password-for-tests-123' },
-    poller: { concurrency },
-  });
+  return makeWireguardAnswers({ poller: { concurrency } });
 }
 
 /** `usm-appliance setup --no-start`; with `readOnly`, inside a private mount namespace where that directory is a read-only bind mount. */
