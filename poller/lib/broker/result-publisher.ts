@@ -9,8 +9,6 @@ export interface ReplyRoute {
 
 export type PublishOutcome = 'confirmed' | 'unroutable';
 
-/** Header that ties a returned (unroutable) message to its publish. */
-const PUBLISH_TAG = 'x-usm-publish';
 /** A confirm that takes longer than this means the link is gone; the job is left for redelivery. */
 const CONFIRM_TIMEOUT_MS = 60_000;
 
@@ -25,16 +23,18 @@ const CONFIRM_TIMEOUT_MS = 60_000;
 export class ResultPublisher {
   #drained: Promise<void> | null = null;
   #releaseDrain: (() => void) | null = null;
-  #next = 0;
   readonly #returned = new Set<string>();
 
   constructor(
     private readonly channel: ConfirmChannel,
     private readonly satelliteId: string | null,
   ) {
+    // The broker sends basic.return before the confirm of the same message, so by the time a
+    // publish is confirmed its return (if any) has been seen. Keyed by route and ids rather than a
+    // header, which would cost a table encoding on every result.
     channel.on('return', (message: Message) => {
-      const tag = message.properties.headers?.[PUBLISH_TAG];
-      if (typeof tag === 'string') this.#returned.add(tag);
+      const { exchange, routingKey } = message.fields;
+      this.#returned.add(returnKey(exchange, routingKey, message.properties.messageId, message.properties.correlationId));
     });
     channel.on('drain', () => this.release());
     channel.on('close', () => this.release());
@@ -49,13 +49,11 @@ export class ResultPublisher {
 
   async publish(result: JobResult, body: Buffer, route: ReplyRoute): Promise<PublishOutcome> {
     while (this.#drained) await this.#drained;
-    const tag = String(this.#next++);
     const properties: Options.Publish = {
       contentType: 'application/json',
       persistent: true,
       mandatory: true,
       type: result.type,
-      headers: { [PUBLISH_TAG]: tag },
       ...(result.id === null ? {} : { messageId: result.id }),
       ...(route.correlationId ? { correlationId: route.correlationId } : {}),
     };
@@ -73,7 +71,11 @@ export class ResultPublisher {
         this.#drained = new Promise<void>((wake) => { this.#releaseDrain = wake; });
       }
     });
-    if (this.#returned.delete(tag)) return 'unroutable';
+    if (this.#returned.size > 0 && this.#returned.delete(returnKey(exchange, key, properties.messageId, properties.correlationId))) return 'unroutable';
     return 'confirmed';
   }
+}
+
+function returnKey(exchange: string, routingKey: string, messageId: unknown, correlationId: unknown): string {
+  return `${exchange}\n${routingKey}\n${String(messageId ?? '')}\n${String(correlationId ?? '')}`;
 }
