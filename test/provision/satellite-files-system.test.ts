@@ -28,7 +28,7 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const WIREGUARD_UNIT: SystemdUnitInput = { scriptPath: '/opt/usm-appliance/dist/poller/bin.js', transport: 'wireguard' };
+const WIREGUARD_UNIT: SystemdUnitInput = { scriptPath: '/opt/usm-appliance/dist/poller/bin.js', transport: 'wireguard', firewallFile: '/etc/usm-appliance/firewall.nft' };
 const AMQPS_UNIT: SystemdUnitInput = {
   scriptPath: '/opt/usm-appliance/dist/poller/bin.js',
   transport: 'amqps',

@@ -16,6 +16,7 @@ test('systemd/usm-poller.service is the rendered unit for a global install', asy
     transport: 'wireguard',
     nodePath: '/usr/bin/node',
     scriptPath: '/usr/lib/node_modules/usm-appliance/dist/poller/bin.js',
+    firewallFile: '/etc/usm-appliance/firewall.nft',
   });
   if (process.env.UPDATE_GOLDEN === '1') writeFileSync(ASSET, rendered);
   assert.equal(readFileSync(ASSET, 'utf8'), rendered);

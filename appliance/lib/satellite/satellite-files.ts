@@ -95,6 +95,7 @@ export function buildSatelliteFiles(answers: Answers, options: SatelliteFileOpti
       nodePath: options.nodePath,
       scriptPath: options.pollerScript,
       envFile: layout.pollerEnv,
+      firewallFile: layout.firewall,
       transport: answers.transport,
       ...(answers.transport === 'wireguard' ? { wgInterface: answers.wireguard.interface } : {}),
       ...(amqps ? { tlsFiles: { caFile: layout.caFile, certFile: layout.certFile, keyFile: layout.keyFile } } : {}),

@@ -24,6 +24,12 @@ const inputSchema = z
      * without the JIT node runs, slower. Off by default.
      */
     jitless: z.boolean().default(false),
+    /**
+     * nftables ruleset loaded (with full privileges, `+`) before every start, so the firewall is in
+     * place after a reboot before the poller runs; the sandboxed service itself never gets CAP_NET_ADMIN.
+     */
+    firewallFile: absolutePath.optional(),
+    nftPath: absolutePath.default('/usr/sbin/nft'),
     /** notify: the poller reports readiness once connected and consuming (systemd-notify, hence NotifyAccess=all). */
     type: z.enum(['notify', 'simple']).default('notify'),
   })
@@ -60,6 +66,7 @@ export function renderSystemdUnit(input: SystemdUnitInput): string {
     '[Service]',
     `Type=${o.type}`,
     ...(o.type === 'notify' ? ['NotifyAccess=all', 'TimeoutStartSec=120'] : []),
+    ...(o.firewallFile ? [`ExecStartPre=+${o.nftPath} -f ${o.firewallFile}`] : []),
     `ExecStart=${o.nodePath}${o.jitless ? ' --jitless' : ''} ${o.scriptPath}`,
     `EnvironmentFile=${o.envFile}`,
     'Environment=NODE_ENV=production',
