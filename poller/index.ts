@@ -27,6 +27,7 @@ Configuration comes from the environment:
   USM_POLLER_LOCAL_ADDRESS    source address of the broker connection (the tunnel address on a satellite)
   USM_POLLER_DELIVERY_LIMIT   x-delivery-limit of a queue the poller declares, default 5
   USM_POLLER_MAX_JOB_BYTES    larger job messages are answered invalid, default 1048576
+  USM_POLLER_SNMP_MAX_PER_TARGET  SNMP requests in flight to one device at once, default 16 (more wait in the poller)
   USM_POLLER_DRAIN_TIMEOUT_MS on SIGTERM, wait this long for jobs in flight, default 30000
   USM_POLLER_HEARTBEAT_S      AMQP heartbeat, default 15
   USM_POLLER_RECONNECT_MAX_MS cap of the reconnect backoff, default 30000
@@ -95,7 +96,7 @@ async function runPoller(config: PollerConfig, log: Logger, env: Record<string, 
   const identity = { id: config.pollerId, satelliteId: config.satelliteId, version: readPackageVersion() };
   let poller: Poller | undefined;
   const metrics = createPollerMetrics(() => poller?.status.inFlight ?? 0);
-  const registry = createExecutorRegistry({ log, onSnmpRequest: metrics.recordSnmpRequest });
+  const registry = createExecutorRegistry({ log, snmpMaxPerTarget: config.snmpMaxPerTarget, onSnmpRequest: metrics.recordSnmpRequest });
   const snapshot = () => takeSnapshot(poller!.status, identity);
   let statusFile: ReturnType<typeof startStatusFile> | undefined;
   let readyNotified = false;

@@ -54,6 +54,7 @@ export const pollerEnvSchema = z.object({
       }
     }),
   USM_POLLER_DELIVERY_LIMIT: intFrom(1, 1000, 5),
+  USM_POLLER_SNMP_MAX_PER_TARGET: intFrom(1, 1000, 16),
   USM_POLLER_MAX_JOB_BYTES: intFrom(256, 64 * 1024 * 1024, 1024 * 1024),
   USM_POLLER_DRAIN_TIMEOUT_MS: intFrom(0, 3_600_000, 30_000),
   USM_POLLER_HEARTBEAT_S: intFrom(0, 600, 15),

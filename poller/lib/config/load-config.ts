@@ -21,6 +21,7 @@ export interface PollerConfig {
   /** Per-component levels (snmp, icmp, ssh, telnet, tcp), from USM_POLLER_LOG_LEVEL=info,snmp=debug. */
   logComponents: Record<string, LevelWithSilent>;
   deliveryLimit: number;
+  snmpMaxPerTarget: number;
   maxJobBytes: number;
   drainTimeoutMs: number;
   heartbeatS: number;
@@ -53,6 +54,7 @@ export function loadConfig(env: Record<string, string | undefined>): PollerConfi
     logLevel: e.USM_POLLER_LOG_LEVEL.level,
     logComponents: e.USM_POLLER_LOG_LEVEL.components,
     deliveryLimit: e.USM_POLLER_DELIVERY_LIMIT,
+    snmpMaxPerTarget: e.USM_POLLER_SNMP_MAX_PER_TARGET,
     maxJobBytes: e.USM_POLLER_MAX_JOB_BYTES,
     drainTimeoutMs: e.USM_POLLER_DRAIN_TIMEOUT_MS,
     heartbeatS: e.USM_POLLER_HEARTBEAT_S,

@@ -51,6 +51,8 @@ export interface ExecutorGroup {
 
 export interface ExecutorOptions {
   log: Logger;
+  /** In-flight SNMP requests per device (USM_POLLER_SNMP_MAX_PER_TARGET); default 16. */
+  snmpMaxPerTarget?: number;
   /** Called once per SNMP request sent (metrics); optional. */
   onSnmpRequest?(outcome: 'ok' | 'timeout' | 'error'): void;
 }

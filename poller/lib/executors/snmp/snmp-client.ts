@@ -12,6 +12,8 @@ export interface SnmpClientDeps {
   limiter: TargetLimiter;
   /** Upper bound of one attempt; the job budget is split over 1 + retries attempts below that. */
   maxAttemptMs: number;
+  /** Told the outcome of every request sent (metrics). */
+  onRequest?(outcome: 'ok' | 'timeout' | 'error'): void;
 }
 
 export interface RequestContext {
@@ -42,7 +44,9 @@ export async function openSnmpClient(deps: SnmpClientDeps, spec: SessionSpec, ct
         const remaining = ctx.deadline - Date.now() - DEADLINE_MARGIN_MS;
         if (ctx.signal.aborted || remaining < MIN_ATTEMPT_MS) return { ok: false, aborted: true, error: new Error('job deadline reached') };
         const attemptMs = Math.max(MIN_ATTEMPT_MS, Math.min(deps.maxAttemptMs, Math.floor(remaining / (retries + 1))));
-        return await sendOnce(lease.session, attemptMs, retries, ctx.signal, start);
+        const result = await sendOnce(lease.session, attemptMs, retries, ctx.signal, start);
+        deps.onRequest?.(result.ok ? 'ok' : result.aborted || isRequestTimeout(result.error) ? 'timeout' : 'error');
+        return result;
       } finally {
         releaseSlot();
       }
@@ -93,4 +97,8 @@ function cancelPending(session: Session, done: unknown): void {
   for (const req of Object.values(session.reqs)) {
     if (req.responseCb === done) session.unregisterRequest(req.getId());
   }
+}
+
+function isRequestTimeout(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'RequestTimedOutError' || /timed out/i.test(error.message));
 }
