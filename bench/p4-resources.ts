@@ -11,13 +11,13 @@ import { driveLoad } from './lib/load-driver.js';
 import { countFds, readMemory } from './lib/proc-stats.js';
 import type { RowContext } from './lib/row-context.js';
 import { startSilentTargets } from './lib/silent-targets.js';
+import { DEFAULT_MAX_PER_TARGET } from '../poller/lib/executors/snmp/snmp-executors.js';
 
-const PER_TARGET_CAP = 8; // the snmp executors' default in-flight cap per device
 const SLOW_JOB_MS = 3_000;
 
 /**
  * P4: (a) peak RSS (VmHWM) of a poller holding 2,000 jobs at once
- * (USM_POLLER_CONCURRENCY=2000, snmp.get to 250 silent devices, each job
+ * (USM_POLLER_CONCURRENCY=2000, snmp.get to 125 silent devices (the per-device cap is 16), each job
  * waiting out its 3 s budget); (b) its open descriptors before and after
  * 100,000 jobs (snmp.get to snmpd and tcp.check, alternating).
  */
@@ -35,7 +35,7 @@ export async function runP4(ctx: RowContext): Promise<BenchRow[]> {
 }
 
 async function measureMemory(ctx: RowContext, dsn: string, client: JobClient, inFlight: number): Promise<BenchRow> {
-  const silent = await startSilentTargets(Math.ceil(inFlight / PER_TARGET_CAP));
+  const silent = await startSilentTargets(Math.ceil(inFlight / DEFAULT_MAX_PER_TARGET));
   ctx.cleanup.push('silent targets', () => silent.close());
   const satelliteId = 'bench-p4-mem';
   const poller = await startBenchPoller({ env: { US_AMQP_DSN: dsn, USM_POLLER_SATELLITE_ID: satelliteId, USM_POLLER_CONCURRENCY: String(inFlight) }, cpuProfDir: ctx.cpuProfDir, bin: ctx.pollerBin, label: 'p4 memory poller' });
