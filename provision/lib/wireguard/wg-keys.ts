@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes as cryptoRandomBytes } from 'node:crypto';
+import { createPrivateKey, createPublicKey, randomBytes as cryptoRandomBytes } from 'node:crypto';
 import { UsmError } from '../../../common/usm-error.js';
 
 /** A WireGuard key pair, both halves as 44-character base64 (what `wg genkey | wg pubkey` prints). */
@@ -36,28 +36,29 @@ export function assertWireguardKey(value: string, what = 'key'): void {
   }
 }
 
-/** A new key pair. Private keys are clamped like `wg genkey` does, so both tools print the same bytes. */
+/**
+ * A new key pair: 32 random bytes from node:crypto, clamped like `wg genkey`, and the X25519
+ * public key derived from them (as `wg genkey | wg pubkey`). Not generateKeyPairSync + JWK
+ * export: on Node 20 exporting an X25519 JWK can deadlock the process when a garbage collection
+ * inside the export finalises an earlier key generation job (seen here: a test hung for minutes
+ * in ExportJWKEdKey -> GC -> ~KeyGenJob, both waiting on the same key mutex).
+ */
 export function generateKeyPair(options: KeyOptions = {}): WgKeyPair {
-  if (options.randomBytes) {
-    const privateKey = encodeClamped(takeBytes(options.randomBytes, KEY_BYTES));
-    return { privateKey, publicKey: derivePublicKey(privateKey) };
-  }
-  const pair = generateKeyPairSync('x25519');
-  const jwk = pair.privateKey.export({ format: 'jwk' });
-  if (typeof jwk.d !== 'string' || typeof jwk.x !== 'string') throw new Error('node:crypto returned an X25519 JWK without d/x');
-  return {
-    privateKey: encodeClamped(Buffer.from(jwk.d, 'base64url')),
-    publicKey: Buffer.from(jwk.x, 'base64url').toString('base64'),
-  };
+  const source = options.randomBytes ?? ((size: number) => cryptoRandomBytes(size));
+  const privateKey = encodeClamped(takeBytes(source, KEY_BYTES));
+  return { privateKey, publicKey: derivePublicKey(privateKey) };
 }
+
+// SubjectPublicKeyInfo of an X25519 key (RFC 8410) ends with the 32 raw key bytes.
+const SPKI_X25519_LENGTH = 44;
 
 /** The public key for a base64 private key (what `wg pubkey` prints for it). */
 export function derivePublicKey(privateKeyB64: string): string {
   assertWireguardKey(privateKeyB64, 'private key');
   const der = Buffer.concat([PKCS8_X25519_PREFIX, Buffer.from(privateKeyB64, 'base64')]);
-  const jwk = createPublicKey(createPrivateKey({ key: der, format: 'der', type: 'pkcs8' })).export({ format: 'jwk' });
-  if (typeof jwk.x !== 'string') throw new Error('node:crypto returned an X25519 public JWK without x');
-  return Buffer.from(jwk.x, 'base64url').toString('base64');
+  const spki = createPublicKey(createPrivateKey({ key: der, format: 'der', type: 'pkcs8' })).export({ format: 'der', type: 'spki' });
+  if (spki.length !== SPKI_X25519_LENGTH) throw new Error(`node:crypto returned a ${spki.length}-byte X25519 SubjectPublicKeyInfo`);
+  return spki.subarray(SPKI_X25519_LENGTH - KEY_BYTES).toString('base64');
 }
 
 /** A preshared key: 32 random bytes, base64 (what `wg genpsk` prints). */
