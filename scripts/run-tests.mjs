@@ -27,8 +27,21 @@ const concurrency = process.env.USM_TEST_CONCURRENCY ?? '2';
 const child = spawn(
   process.execPath,
   ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
-  { stdio: 'inherit' },
+  { stdio: 'inherit', detached: true },
 );
+// A test process whose main thread deadlocks never fires its own timeouts; stop the whole
+// run (its process group, with every peer it started) rather than let CI hang.
+const watchdogMinutes = Number(process.env.USM_TEST_WATCHDOG_MIN ?? '30');
+const watchdog = setTimeout(() => {
+  console.error(`\nrun-tests: no end after ${watchdogMinutes} minutes; killing the test run`);
+  try { process.kill(-child.pid, 'SIGKILL'); } catch { child.kill('SIGKILL'); }
+}, watchdogMinutes * 60_000);
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    try { process.kill(-child.pid, signal); } catch { child.kill(signal); }
+  });
+}
 child.on('exit', (code, signal) => {
+  clearTimeout(watchdog);
   process.exitCode = code ?? (signal ? 1 : 0);
 });
