@@ -2,7 +2,6 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,17 +10,10 @@ import { startPoller, type PollerProcess } from '../support/poller-process.js';
 import { JobClient } from '../../appliance/lib/job/job-client.js';
 import { splitListen } from '../../poller/lib/health/health-server.js';
 import { parseHandshakeAge } from '../../poller/lib/health/tunnel-handshake.js';
+import { freeTcpPort } from '../support/free-ports.js';
 
 const BIN = fileURLToPath(new URL('../../poller/bin.ts', import.meta.url));
 const health = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', BIN, 'health', ...args], { encoding: 'utf8', timeout: 30_000 });
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('poller health: status file, /healthz, /metrics', { timeout: 90_000 }, () => {
   let vhost: TestVhost;
@@ -32,7 +24,7 @@ describe('poller health: status file, /healthz, /metrics', { timeout: 90_000 }, 
   before(async () => {
     vhost = await createVhost('health');
     dir = mkdtempSync(join(tmpdir(), 'usm-health-'));
-    port = await freePort();
+    port = await freeTcpPort();
     poller = await startPoller({
       US_AMQP_DSN: vhost.dsn, USM_POLLER_SATELLITE_ID: 'h1',
       USM_POLLER_STATUS_FILE: join(dir, 'status.json'), USM_POLLER_HTTP_LISTEN: `127.0.0.1:${port}`, USM_POLLER_WG_INTERFACE: 'usmnone0',

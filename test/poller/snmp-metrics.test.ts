@@ -1,20 +1,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { createSocket, type Socket } from 'node:dgram';
 import { createVhost, type TestVhost } from '../support/broker.js';
 import { startPoller, type PollerProcess } from '../support/poller-process.js';
 import { startSnmpd } from '../support/snmpd.js';
 import { JobClient } from '../../appliance/lib/job/job-client.js';
 import { loadConfig } from '../../poller/lib/config/load-config.js';
-
-async function freeTcpPort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { freeTcpPort } from '../support/free-ports.js';
 
 /** SNMP requests reach the metrics with their outcome; the per-device cap is configurable. */
 describe('SNMP request metrics of a real poller', { timeout: 90_000 }, () => {

@@ -15,10 +15,10 @@
 import { chmod, chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { execa, type ResultPromise } from 'execa';
 import { renderRabbitmqTlsConfig } from '../../provision/lib/amqps/rabbitmq-tls-config.js';
+import { freeTcpPorts } from './free-ports.js';
 
 export interface TlsRabbitOptions {
   ca: { certPem: string };
@@ -166,23 +166,9 @@ async function rabbitmqIds(): Promise<{ uid: number; gid: number }> {
   return { uid: Number(uid.stdout), gid: Number(gid.stdout) };
 }
 
-/** Free TCP ports on 127.0.0.1: bind port 0 with all sockets open at once, so the ports differ. */
 async function freePorts(): Promise<[number, number, number]> {
-  const servers = await Promise.all(
-    [0, 1, 2].map(() =>
-      new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
-        const probe = createServer();
-        probe.once('error', reject);
-        probe.listen(0, '127.0.0.1', () => resolve(probe));
-      }),
-    ),
-  );
-  const ports = servers.map((probe) => {
-    const address = probe.address();
-    return typeof address === 'object' && address ? address.port : 0;
-  });
-  await Promise.all(servers.map((probe) => new Promise((resolve) => probe.close(resolve))));
-  return [ports[0] ?? 0, ports[1] ?? 0, ports[2] ?? 0];
+  const [a = 0, b = 0, c = 0] = await freeTcpPorts(3);
+  return [a, b, c];
 }
 
 function delay(ms: number): Promise<void> {

@@ -7,12 +7,12 @@
  * node at 127.0.0.1:5672 is not touched. Same approach as test/support/tls-rabbit.ts.
  */
 import { chmod, chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { renderRabbitmqTlsConfig } from '../../../provision/lib/amqps/rabbitmq-tls-config.js';
+import { freeTcpPorts } from '../../support/free-ports.js';
 
 export interface E2eRabbitOptions {
   tunnelListen?: string;
@@ -33,7 +33,7 @@ export async function startE2eRabbit(options: E2eRabbitOptions): Promise<E2eRabb
   const gid = Number((await execa('id', ['-g', 'rabbitmq'], { timeout: 5000 })).stdout);
   const dir = await mkdtemp(join(tmpdir(), 'usme2e-rabbit-'));
   const nodeName = `usme2e${randomBytes(4).toString('hex')}@localhost`;
-  const [loopbackPort = 0, distPort = 0] = await freePorts(2);
+  const [loopbackPort = 0, distPort = 0] = await freeTcpPorts(2);
   let server: ResultPromise | undefined;
   let stopped = false;
   const ctl = async (args: string[], stdin?: string) =>
@@ -100,13 +100,3 @@ export async function startE2eRabbit(options: E2eRabbitOptions): Promise<E2eRabb
   }
 }
 
-async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(Array.from({ length: count }, () => new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => resolve(probe));
-  })));
-  const ports = servers.map((s) => { const a = s.address(); return typeof a === 'object' && a ? a.port : 0; });
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
-}
