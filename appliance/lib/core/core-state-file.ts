@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import YAML, { LineCounter, isNode } from 'yaml';
+import YAML from 'yaml';
+import { parseYamlWithSchema } from '../../../common/parse-yaml-document.js';
 import { UsmError } from '../../../common/usm-error.js';
 import { listZodProblems } from '../../../common/zod-problems.js';
 import { CORE_STATE_PATH, hostPath } from './core-paths.js';
@@ -16,27 +17,9 @@ export const CORE_STATE_HEADER = [
  * path and its line in the file; secret values are never quoted back.
  */
 export function parseCoreStateYaml(text: string, sourceName = 'core state'): CoreState {
-  const lineCounter = new LineCounter();
-  const doc = YAML.parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const problems = doc.errors.map((error) => {
-      const where = lineCounter.linePos(error.pos[0]);
-      return `line ${where.line}, column ${where.col}: ${error.message.split('\n')[0] ?? error.code}`;
-    });
-    throw new UsmError('E_CORE_STATE', `${sourceName}: not valid YAML`, { problems });
-  }
-  const data: unknown = doc.toJS({ maxAliasCount: 50 });
-  if (data === null || data === undefined) {
-    throw new UsmError('E_CORE_STATE', `${sourceName}: the file is empty`, { problems: ['(root): expected a mapping with version, transport, endpoint, ...'] });
-  }
-  const result = coreStateSchema.safeParse(data);
-  if (result.success) return result.data;
-  const problems = listZodProblems(result.error).map((line, index) => {
-    const issue = result.error.issues[index];
-    const position = issue === undefined ? undefined : lineOf(doc, lineCounter, issue.path);
-    return position === undefined ? line : `${line} (line ${position})`;
+  return parseYamlWithSchema(text, coreStateSchema, {
+    code: 'E_CORE_STATE', sourceName, what: 'core state', emptyHint: '(root): expected a mapping with version, transport, endpoint, ...',
   });
-  throw new UsmError('E_CORE_STATE', `${sourceName}: invalid core state`, { problems });
 }
 
 /** Writes the state in a fixed key order. Validates first: a command can never write a state file it would reject. */
@@ -117,12 +100,4 @@ function orderSatellite(sat: SatelliteRecord): Record<string, unknown> {
 
 function compact(object: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined));
-}
-
-function lineOf(doc: YAML.Document, lineCounter: LineCounter, path: readonly PropertyKey[]): number | undefined {
-  for (let length = path.length; length > 0; length -= 1) {
-    const node: unknown = doc.getIn(path.slice(0, length) as unknown[], true);
-    if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
-  }
-  return undefined;
 }
