@@ -9,9 +9,10 @@ export function scrubSecrets(text: string, secrets: readonly string[]): string {
   for (const secret of secrets) {
     // Very short values (e.g. "1") would wreck unrelated output; they are not secrets worth the damage.
     if (secret.length < 3) continue;
-    out = out.split(secret).join('[redacted]');
+    // Most results never contain the secret: look before allocating a split copy of the text.
+    if (out.includes(secret)) out = out.split(secret).join('[redacted]');
     const json = JSON.stringify(secret).slice(1, -1);
-    if (json !== secret) out = out.split(json).join('[redacted]');
+    if (json !== secret && out.includes(json)) out = out.split(json).join('[redacted]');
   }
   return out;
 }

@@ -26,11 +26,19 @@ export function createPollerMetrics(readInFlight: () => number): PollerMetrics {
   const snmp = new Counter({ name: 'usm_poller_snmp_requests_total', help: 'SNMP requests sent, by outcome', labelNames: ['outcome'], registers: [registry] });
   // Labelled so that "unknown" is no sample at all: an unlabelled gauge would read 0, i.e. a fresh handshake.
   const handshake = new Gauge({ name: 'usm_poller_tunnel_handshake_age_seconds', help: 'Seconds since the last WireGuard handshake (absent when unknown)', labelNames: ['interface'], registers: [registry] });
+  const jobCounters = new Map<string, ReturnType<typeof jobs.labels>>();
+  const durations = new Map<string, ReturnType<typeof duration.labels>>();
   return {
     registry,
     recordResult(result) {
-      jobs.inc({ type: result.type, status: result.status });
-      duration.observe({ type: result.type }, result.durationMs / 1000);
+      // Label children are cached: prom-client would hash the label object on every job otherwise.
+      const key = `${result.type}\n${result.status}`;
+      let counter = jobCounters.get(key);
+      if (!counter) jobCounters.set(key, (counter = jobs.labels(result.type, result.status)));
+      counter.inc();
+      let histogram = durations.get(result.type);
+      if (!histogram) durations.set(result.type, (histogram = duration.labels(result.type)));
+      histogram.observe(result.durationMs / 1000);
     },
     recordReconnect: () => reconnects.inc(),
     recordSnmpRequest: (outcome) => snmp.inc({ outcome }),
