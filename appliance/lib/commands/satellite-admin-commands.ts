@@ -23,7 +23,7 @@ Usage: usm-appliance rotate --answers NEW.yaml [--root DIR]
 
 Writes the new files, drains the poller, brings the tunnel up with the new key
 and address, restarts the poller on the new address and confirms a fresh
-handshake. Then run on the core: usm-appliance core rotate-satellite <id> --finish
+handshake. Then run on the core: usm-appliance core rotate-satellite --id <id> --finish
 (it removes the old peer). A failure puts the old configuration back.
 
 Options:
@@ -67,7 +67,7 @@ ${ROOT_HELP}
       handshake = `, fresh handshake ${age} s ago on ${next.wireguard.address}`;
     }
     io.stdout.write(`rotated satellite ${next.satellite.id} in ${((Date.now() - started) / 1000).toFixed(1)} s${handshake}\n`);
-    io.stdout.write(`now run on the core: usm-appliance core rotate-satellite ${next.satellite.id} --finish\n`);
+    io.stdout.write(`now run on the core: usm-appliance core rotate-satellite --id ${next.satellite.id} --finish\n`);
     return 0;
   },
 };
