@@ -90,9 +90,9 @@ test('planUpgradeSteps: compose pulls before the drain, systemd drains before th
   assert.equal(stopTimeoutSeconds(30_000), 45);
   const compose = planUpgradeSteps({ manager: 'compose', version: '3.18.0', composePath: '/opt/usm_poller/compose.yaml', service: 'poller', drainTimeoutMs: 60_000 });
   assert.deepEqual(compose.map((s) => [s.file, ...s.args].join(' ')), [
-    'docker compose -f /opt/usm_poller/compose.yaml pull poller',
-    'docker compose -f /opt/usm_poller/compose.yaml stop --timeout 75 poller',
-    'docker compose -f /opt/usm_poller/compose.yaml up -d poller',
+    'docker compose -f /opt/usm_poller/compose.yaml --project-name usm_poller pull poller',
+    'docker compose -f /opt/usm_poller/compose.yaml --project-name usm_poller stop --timeout 75 poller',
+    'docker compose -f /opt/usm_poller/compose.yaml --project-name usm_poller up -d poller',
   ]);
   const systemd = planUpgradeSteps({ manager: 'systemd', version: '3.18.0', service: 'usm-poller.service', drainTimeoutMs: 30_000 });
   assert.deepEqual(systemd.map((s) => [s.file, ...s.args].join(' ')), [
@@ -114,7 +114,7 @@ test('upgrade --dry-run (compose) prints the masked diff and the commands, runs 
   assert.match(result.stdout, /update\s+\/opt\/usm_poller\/compose.yaml/);
   assert.match(result.stdout, /^-    image: ghcr\.io\/usm-appliance\/poller:0\.0\.9$/m);
   assert.match(result.stdout, /^\+    image: ghcr\.io\/usm-appliance\/poller:3\.18\.0$/m);
-  assert.match(result.stdout, new RegExp(`2\\. docker compose -f ${compose.replaceAll('/', '\\/')} stop --timeout 75 poller\\n\\s+drain: SIGTERM, wait up to 75 s`));
+  assert.match(result.stdout, new RegExp(`2\\. docker compose -f ${compose.replaceAll('/', '\\/')} --project-name usm_poller stop --timeout 75 poller\\n\\s+drain: SIGTERM, wait up to 75 s`));
   assert.deepEqual(await stubs.calls(), []);
   assert.equal(await readFile(compose, 'utf8'), original);
 });
@@ -125,9 +125,9 @@ test('upgrade (compose) writes the new tag keeping the mode, then pull, stop wit
   const result = await runAppliance(['upgrade', '--version', '3.18.0', '--root', root], stubs.env);
   assert.equal(result.code, 0, result.stderr);
   assert.deepEqual(await stubs.calls(), [
-    `docker compose -f ${compose} pull poller`,
-    `docker compose -f ${compose} stop --timeout 45 poller`,
-    `docker compose -f ${compose} up -d poller`,
+    `docker compose -f ${compose} --project-name usm_poller pull poller`,
+    `docker compose -f ${compose} --project-name usm_poller stop --timeout 45 poller`,
+    `docker compose -f ${compose} --project-name usm_poller up -d poller`,
   ]);
   assert.equal(await readFile(compose, 'utf8'), original.replace('poller:0.0.9', 'poller:3.18.0'));
   assert.equal((await stat(compose)).mode & 0o777, 0o640);
@@ -141,7 +141,7 @@ test('upgrade (compose): a failed pull puts the compose file back and never stop
   const result = await runAppliance(['upgrade', '--version', '3.18.0', '--root', root], stubs.env);
   assert.equal(result.code, 1);
   assert.match(result.stderr, /pull poller failed: docker: simulated failure; nothing was changed/);
-  assert.deepEqual(await stubs.calls(), [`docker compose -f ${compose} pull poller`]);
+  assert.deepEqual(await stubs.calls(), [`docker compose -f ${compose} --project-name usm_poller pull poller`]);
   assert.equal(await readFile(compose, 'utf8'), original);
 });
 

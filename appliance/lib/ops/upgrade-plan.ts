@@ -39,12 +39,15 @@ export function stopTimeoutSeconds(drainTimeoutMs: number): number {
  * stop is the drain), installs the package, starts it, and checks the
  * version; if the install fails the old one is started again.
  */
+export const COMPOSE_PROJECT = 'usm_poller';
+
 export function planUpgradeSteps(input: UpgradePlanInput): UpgradeStep[] {
   if (!VERSION_PATTERN.test(input.version)) throw new UsmError('E_USAGE', `--version: must be a release like 3.18.0, got ${JSON.stringify(input.version)}`);
   const stopSeconds = stopTimeoutSeconds(input.drainTimeoutMs);
   if (input.manager === 'compose') {
     if (!input.composePath) throw new UsmError('E_UPGRADE', 'compose: no compose file');
-    const compose = ['compose', '-f', input.composePath];
+    // The same project name setup uses: without it compose derives one from the directory and would start a second stack.
+    const compose = ['compose', '-f', input.composePath, '--project-name', COMPOSE_PROJECT];
     return [
       { why: 'download the new image (the running poller keeps working)', file: 'docker', args: [...compose, 'pull', input.service], timeoutMs: 900_000 },
       { why: `drain: SIGTERM, wait up to ${stopSeconds} s for jobs in flight`, file: 'docker', args: [...compose, 'stop', '--timeout', String(stopSeconds), input.service], timeoutMs: (stopSeconds + 30) * 1000 },

@@ -3,6 +3,7 @@ import { runTool, type RunTool } from '../plan/run-tool.js';
 import { underRoot } from '../plan/file-plan.js';
 import { describeLayout, SYSTEMD_UNIT_NAME } from './satellite-layout.js';
 import type { ServiceManagerName } from './satellite-files.js';
+import { COMPOSE_PROJECT } from '../ops/upgrade-plan.js';
 
 /** How the poller is started, restarted and removed under systemd or Docker Compose (foreground is the runner itself). */
 export interface ServiceManager {
@@ -35,7 +36,7 @@ export function systemdCommands(answers: Answers) {
 
 export function composeCommands(root: string, answers: Answers) {
   const file = underRoot(root, describeLayout(answers).composeFile);
-  const base = ['compose', '--file', file, '--project-name', 'usm_poller'];
+  const base = ['compose', '--file', file, '--project-name', COMPOSE_PROJECT];
   return {
     isActive: [...base, 'ps', '--quiet', '--status', 'running'],
     start: [...base, 'up', '--detach'],
