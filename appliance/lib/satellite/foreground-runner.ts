@@ -62,14 +62,27 @@ export class ForegroundRunner {
     this.#answers = await loadAppliedAnswers(o.root, o.answersPath);
     const layout = describeLayout(this.#answers);
     await writePidFile(underRoot(o.root, layout.runPidFile));
+    // Until serve() takes over, a SIGTERM must not kill us half-way (orphaned poller, tunnel up,
+    // stale pid file): note it, finish the bounded bring-up, then stop cleanly.
+    let stopSignal: string | undefined;
+    const noteStop = (signal: string) => {
+      stopSignal ??= signal;
+      o.say(`${signal} received during start-up: stopping once the current step ends`);
+    };
+    process.on('SIGTERM', noteStop);
+    process.on('SIGINT', noteStop);
     try {
       const network = await bringNetworkUp({ root: o.root, answers: this.#answers, run: o.run, handshakeTimeoutMs: o.handshakeTimeoutMs, say: o.say }, true);
       this.#wgConfig = network.wgConfig;
       const snapshot = await this.#startPoller();
+      if (stopSignal) throw new UsmError('E_STOPPED', `stopped by ${stopSignal} during start-up`);
       return { answers: this.#answers, network, snapshot };
     } catch (error) {
       await this.stop();
       throw error;
+    } finally {
+      process.off('SIGTERM', noteStop);
+      process.off('SIGINT', noteStop);
     }
   }
 
