@@ -29,7 +29,10 @@ export async function planUninstall(root: string, answers: Answers): Promise<Uni
     ...(state.interfaceName ? [`take the tunnel ${state.interfaceName} down`] : []),
     'delete the nftables table inet usm_appliance',
   ];
-  return { state, files: [...state.files, layout.stateFile, layout.runPidFile, POLLER_STATUS_FILE], actions };
+  // The applied answers and the state go last: uninstall reads them, so an interrupted run can be started again.
+  const last = new Set([layout.answers, layout.stateFile]);
+  const files = [...state.files.filter((file) => !last.has(file)), layout.runPidFile, POLLER_STATUS_FILE, ...state.files.filter((file) => file === layout.answers), layout.stateFile];
+  return { state, files, actions };
 }
 
 export async function applyUninstall(root: string, answers: Answers, plan: UninstallPlan, say: (line: string) => void, run: RunTool = runTool): Promise<void> {
