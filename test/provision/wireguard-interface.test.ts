@@ -9,9 +9,10 @@ import { execa, type ResultPromise } from 'execa';
 import { parseTunnelSubnet } from '../../provision/lib/addressing/tunnel-subnet.js';
 import { allocateSatelliteAddresses, createAddressPool } from '../../provision/lib/addressing/address-pool.js';
 import { generateKeyPair, generatePresharedKey } from '../../provision/lib/wireguard/wg-keys.js';
-import { buildHubConfig, type HubPeerInput } from '../../provision/lib/wireguard/hub-config.js';
+import { buildHubConfig } from '../../provision/lib/wireguard/hub-config.js';
 import { buildSatelliteConfig } from '../../provision/lib/wireguard/satellite-config.js';
 import { renderWgQuickConfig, renderWgSyncConfig, type WgQuickConfig } from '../../provision/lib/wireguard/wg-quick-config.js';
+import { makeHubPeers } from '../support/hub-peers.js';
 
 // Real userspace WireGuard (wireguard-go) inside namespaces this test creates,
 // so nothing touches the host's network. wireguard-go keeps its control socket
@@ -85,13 +86,7 @@ test('wg syncconf loads a 1,000-peer hub config into a real interface', { timeou
   const name = `usmb${lab.tag}`;
   await startInterface(lab, ns, name);
   const subnet = parseTunnelSubnet('10.77.0.0/22');
-  const { allocations } = allocateSatelliteAddresses(subnet, createAddressPool(), Array.from({ length: 1000 }, (_, index) => String(index + 1)));
-  const peers: HubPeerInput[] = allocations.map(({ satelliteId, address }) => ({
-    satelliteId,
-    address,
-    publicKey: generateKeyPair().publicKey,
-    presharedKey: generatePresharedKey(),
-  }));
+  const peers = makeHubPeers(subnet, Array.from({ length: 1000 }, (_, index) => String(index + 1)));
   const hub = generateKeyPair();
   const config = buildHubConfig({ subnet, privateKey: hub.privateKey, peers, listenPort: 51999 });
   await syncConfig(lab, ns, name, config);

@@ -1,22 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseTunnelSubnet } from '../../provision/lib/addressing/tunnel-subnet.js';
-import { allocateSatelliteAddresses, createAddressPool } from '../../provision/lib/addressing/address-pool.js';
-import { generateKeyPair, generatePresharedKey } from '../../provision/lib/wireguard/wg-keys.js';
-import { renderHubConfig, type HubPeerInput } from '../../provision/lib/wireguard/hub-config.js';
+import { generateKeyPair } from '../../provision/lib/wireguard/wg-keys.js';
+import { renderHubConfig } from '../../provision/lib/wireguard/hub-config.js';
 import { parseWgQuickConfig } from '../../provision/lib/wireguard/parse-wg-quick-config.js';
 import { renderWgQuickConfig } from '../../provision/lib/wireguard/wg-quick-config.js';
+import { makeHubPeers } from '../support/hub-peers.js';
 
 test('1,000 satellites: allocate, render the hub config, parse it back, every peer intact', () => {
   const subnet = parseTunnelSubnet('10.77.0.0/22');
   const ids = Array.from({ length: 1000 }, (_, index) => String(1000 - index)); // reverse order: the renderer sorts
-  const { allocations } = allocateSatelliteAddresses(subnet, createAddressPool(), ids);
-  const peers: HubPeerInput[] = allocations.map(({ satelliteId, address }) => ({
-    satelliteId,
-    address,
-    publicKey: generateKeyPair().publicKey,
-    presharedKey: generatePresharedKey(),
-  }));
+  const peers = makeHubPeers(subnet, ids);
   const hub = generateKeyPair();
   const text = renderHubConfig({ subnet, privateKey: hub.privateKey, peers });
   const parsed = parseWgQuickConfig(text, 'usm0.conf');
